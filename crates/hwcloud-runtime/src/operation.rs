@@ -1,0 +1,90 @@
+//! What the generated code hands to the runtime: a static description of each operation and service, and the
+//! per-call request built from the user's input.
+
+use bytes::Bytes;
+
+/// A service as the spec describes it: its name and how its base URL is found for a region.
+#[derive(Debug)]
+pub struct ServiceSpec {
+    /// Module name in the spec, e.g. `ges`; also the key for endpoint overrides.
+    pub name: &'static str,
+    /// `https://ges.{region}.myhuaweicloud.com`-style template, when the service's hosts follow one pattern.
+    pub endpoint_template: Option<&'static str>,
+    /// Region → base URL, for documented regions (checked before the template).
+    pub endpoint_table: &'static [(&'static str, &'static str)],
+}
+
+/// HTTP methods the spec can declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+    Patch,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// Static facts about one operation, generated from its spec file.
+#[derive(Debug)]
+pub struct OperationSpec {
+    pub service: &'static ServiceSpec,
+    /// snake_case operation id, e.g. `list_graph_backups`.
+    pub name: &'static str,
+    pub method: Method,
+    /// Path template as documented, e.g. `/v2/{project_id}/graphs/{graph_id}/backups` (for logs and spans).
+    pub path_template: &'static str,
+    /// Documented success status codes; anything else is a service error.
+    pub success: &'static [u16],
+    /// Whether repeating the request is harmless; decides which failures may be retried.
+    pub idempotent: bool,
+}
+
+/// One call, ready to be sent: the path is already filled and each parameter percent-encoded.
+#[derive(Debug)]
+pub struct Request {
+    pub operation: &'static OperationSpec,
+    /// Filled path, e.g. `/v2/p1/graphs/g%2F1/backups` (see [`crate::path::encode_segment`]).
+    pub path: String,
+    /// Raw (not yet encoded) query pairs; the runtime encodes and sorts them as the signer requires.
+    pub query: Vec<(&'static str, String)>,
+    /// Operation headers from the spec (e.g. `X-Language`); auth headers are added by the runtime.
+    pub headers: Vec<(&'static str, String)>,
+    /// Serialized JSON body, if the operation has one.
+    pub body: Option<Bytes>,
+    /// The project the call is scoped to (sent as `X-Project-Id` when signing with AK/SK).
+    pub project_id: Option<String>,
+}
+
+impl Request {
+    pub fn new(operation: &'static OperationSpec, path: String) -> Self {
+        Request { operation, path, query: Vec::new(), headers: Vec::new(), body: None, project_id: None }
+    }
+}
+
+/// What a successful call returned, before decoding.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+/// Status and request id of a decoded response, kept on every generated output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseMeta {
+    pub status: u16,
+    pub request_id: Option<String>,
+}

@@ -1,0 +1,31 @@
+//! Path filling: each parameter becomes exactly one path segment, whatever it contains.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything except `A-Za-z0-9-_.~` is encoded, as the official SDKs do for path parameters.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Percent-encodes one path parameter so that `/`, `..`, `?` or `#` in it can never change the path.
+///
+/// `.` and `..` are encoded as `%2E` / `%2E%2E` so that no URL normaliser treats them as dot segments.
+pub fn encode_segment(value: &str) -> String {
+    if value == "." || value == ".." {
+        return value.replace('.', "%2E");
+    }
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_segment;
+
+    #[test]
+    fn separators_and_dot_segments_stay_inside_one_segment() {
+        assert_eq!(encode_segment("a/b"), "a%2Fb");
+        assert_eq!(encode_segment("../x"), "..%2Fx");
+        assert_eq!(encode_segment(".."), "%2E%2E");
+        assert_eq!(encode_segment("q?x#y"), "q%3Fx%23y");
+        assert_eq!(encode_segment("Ab9-_.~"), "Ab9-_.~");
+        assert_eq!(encode_segment("备"), "%E5%A4%87");
+    }
+}

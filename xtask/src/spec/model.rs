@@ -1,0 +1,260 @@
+//! The shape of the YAML files under `spec/`, as documented in `spec/README.md`.
+//!
+//! These types are only the parsed form; `check.rs` decides whether their contents make sense.
+
+use serde::Deserialize;
+
+/// `spec/<service>/service.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceFile {
+    pub service: String,
+    pub title: String,
+    pub endpoints: Endpoints,
+    #[serde(default)]
+    pub types: Vec<TypeDef>,
+    #[serde(default)]
+    pub job: Option<JobSpec>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Endpoints {
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub table: Vec<RegionEndpoint>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RegionEndpoint {
+    pub region: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JobSpec {
+    pub operation: String,
+    pub id_parameter: String,
+    pub status: Vec<String>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub in_progress: Vec<String>,
+    #[serde(default)]
+    pub failure_reason: Vec<String>,
+}
+
+/// `spec/<service>/<operation>.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OperationFile {
+    pub operation: String,
+    pub title: String,
+    #[serde(default)]
+    pub api_version: Option<String>,
+    pub source: Source,
+    pub summary: String,
+    pub method: String,
+    pub path: String,
+    pub idempotent: bool,
+    pub success: Vec<u16>,
+    #[serde(default)]
+    pub uri_parameters: Vec<Field>,
+    #[serde(default)]
+    pub query_parameters: Vec<Field>,
+    #[serde(default)]
+    pub headers: Vec<Field>,
+    #[serde(default)]
+    pub request_body: Option<Body>,
+    pub responses: Vec<Response>,
+    #[serde(default)]
+    pub status_codes: Vec<StatusCode>,
+    #[serde(default)]
+    pub status_codes_note: Option<String>,
+    #[serde(default)]
+    pub types: Vec<TypeDef>,
+    #[serde(default)]
+    pub examples: Examples,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    #[serde(default)]
+    pub returns_job: Option<ReturnsJob>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub corrections: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Source {
+    pub file: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+}
+
+/// One row of a documented table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Field {
+    pub name: String,
+    #[serde(default)]
+    pub mandatory: Option<bool>,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default, rename = "ref")]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub definition: Option<String>,
+    #[serde(default)]
+    pub constraints: Option<String>,
+    #[serde(default)]
+    pub range: Option<String>,
+    #[serde(default)]
+    pub default_value: Option<String>,
+    #[serde(default)]
+    pub rules: Rules,
+    #[serde(default)]
+    pub values: Vec<EnumValue>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub supplied_by: Option<Supplier>,
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    #[serde(default)]
+    pub correction: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Supplier {
+    Auth,
+    Transport,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Rules {
+    #[serde(default)]
+    pub length: Option<u32>,
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    #[serde(default)]
+    pub charset: Vec<String>,
+    #[serde(default)]
+    pub starts_with_letter: bool,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub suffix: Option<String>,
+    #[serde(default)]
+    pub forbidden_chars: Option<String>,
+    #[serde(default)]
+    pub minimum: Option<i64>,
+    #[serde(default)]
+    pub maximum: Option<i64>,
+    #[serde(default)]
+    pub default: Option<serde_yaml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnumValue {
+    pub value: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Body {
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default, rename = "ref")]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Response {
+    pub status: u16,
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub body: Option<Body>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StatusCode {
+    pub status: u16,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TypeDef {
+    pub name: String,
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Examples {
+    #[serde(default)]
+    pub requests: Vec<ExampleRequest>,
+    #[serde(default)]
+    pub responses: Vec<ExampleResponse>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExampleRequest {
+    pub title: String,
+    pub line: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub correction: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExampleResponse {
+    pub status: u16,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The type to check the body against when the page has no table for this status.
+    #[serde(default, rename = "ref")]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub correction: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Pagination {
+    pub offset: String,
+    pub limit: String,
+    pub items: String,
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReturnsJob {
+    pub field: String,
+}
