@@ -6,15 +6,23 @@ use crate::error::{Error, Violation};
 /// The documented rules of one string field, as generated from the spec.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StrRules {
+    /// Must not be empty (URI parameters: an empty one would change the path).
     pub non_empty: bool,
+    /// Exact length in characters.
     pub length: Option<usize>,
+    /// Minimum length in characters.
     pub min_length: Option<usize>,
+    /// Maximum length in characters.
     pub max_length: Option<usize>,
     /// Allowed characters; `None` means any.
     pub charset: Option<Charset>,
+    /// The first character must be an ASCII letter.
     pub starts_with_letter: bool,
+    /// Required start.
     pub prefix: Option<&'static str>,
+    /// Required end.
     pub suffix: Option<&'static str>,
+    /// Characters that may not appear anywhere.
     pub forbidden_chars: &'static str,
     /// Secret fields: messages never quote any part of the value.
     pub sensitive: bool,
@@ -23,10 +31,15 @@ pub struct StrRules {
 /// An allowed character set: classes plus literal extra characters.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Charset {
+    /// ASCII letters of either case.
     pub letters: bool,
+    /// ASCII lower-case letters.
     pub lowercase: bool,
+    /// ASCII upper-case letters.
     pub uppercase: bool,
+    /// ASCII digits.
     pub digits: bool,
+    /// Literal extra characters, e.g. `-_`.
     pub extra: &'static str,
     /// How the spec words it, for messages: e.g. "letters, digits, -, _".
     pub description: &'static str,
@@ -50,10 +63,12 @@ pub struct Violations {
 }
 
 impl Violations {
+    /// An empty collection for one operation's input.
     pub fn new(operation: &'static str) -> Self {
         Violations { operation, found: Vec::new() }
     }
 
+    /// Records one broken rule.
     pub fn push(&mut self, field: &str, rule: &'static str, message: String) {
         self.found.push(Violation { field: field.to_owned(), rule, message });
     }
@@ -135,6 +150,22 @@ impl Violations {
             Err(Error::InvalidInput { operation: self.operation, violations: self.found })
         }
     }
+}
+
+/// Takes a mandatory value out of an already validated input; a missing one is still an error, never a panic.
+pub fn required<T>(operation: &'static str, field: &str, value: Option<T>) -> Result<T, Error> {
+    value.ok_or_else(|| Error::InvalidInput {
+        operation,
+        violations: vec![Violation { field: field.to_owned(), rule: "required", message: "is mandatory".into() }],
+    })
+}
+
+/// Serializes a request body; a value that cannot be JSON is refused as input, before anything is sent.
+pub fn json_body<T: serde::Serialize>(operation: &'static str, body: &T) -> Result<bytes::Bytes, Error> {
+    serde_json::to_vec(body).map(bytes::Bytes::from).map_err(|e| Error::InvalidInput {
+        operation,
+        violations: vec![Violation { field: "body".into(), rule: "json", message: format!("cannot be serialized: {e}") }],
+    })
 }
 
 fn describe_char(c: char, byte_pos: usize, sensitive: bool) -> String {
