@@ -12,48 +12,58 @@
 //! println!("{:?} (request id {:?})", backups.backup_list, backups.request_id());
 //! # Ok(()) }
 //! ```
+
 #![warn(missing_docs)]
 pub use hwcloud_runtime as runtime;
 pub use hwcloud_runtime::Error;
 #[cfg(feature = "geminidb")]
 /// GeminiDB
 pub mod geminidb;
+
 #[cfg(feature = "ges")]
 /// Graph Engine Service (GES)
 pub mod ges;
+
 #[cfg(feature = "taurusdb")]
 /// TaurusDB
 pub mod taurusdb;
+
 /// The entry point: one shared runtime (transport, auth, retries) and one accessor per service.
 #[derive(Debug, Clone)]
 pub struct Client {
     runtime: hwcloud_runtime::Client,
 }
+
 impl Client {
     /// Wraps a configured runtime client.
     pub fn new(runtime: hwcloud_runtime::Client) -> Self {
         Client { runtime }
     }
+
     /// The runtime client underneath, for its configuration.
     pub fn runtime(&self) -> &hwcloud_runtime::Client {
         &self.runtime
     }
+
     #[cfg(feature = "geminidb")]
     /// Operations of GeminiDB.
     pub fn geminidb(&self) -> geminidb::GeminidbClient {
         geminidb::GeminidbClient::new(self.runtime.clone())
     }
+
     #[cfg(feature = "ges")]
     /// Operations of Graph Engine Service (GES).
     pub fn ges(&self) -> ges::GesClient {
         ges::GesClient::new(self.runtime.clone())
     }
+
     #[cfg(feature = "taurusdb")]
     /// Operations of TaurusDB.
     pub fn taurusdb(&self) -> taurusdb::TaurusdbClient {
         taurusdb::TaurusdbClient::new(self.runtime.clone())
     }
 }
+
 impl From<hwcloud_runtime::Client> for Client {
     fn from(runtime: hwcloud_runtime::Client) -> Self {
         Client::new(runtime)

@@ -35,7 +35,9 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
         let expected = canonical(&rows, &printed, &ctx.table).to_string();
         let name = format_ident!("example_response_{}_status_{}_round_trips", i, ex.status);
         let text = text.as_str();
+        let doc = example_doc(ex.title.as_deref(), ex.correction.as_deref());
         tests.push(quote! {
+            #doc
             #[test]
             fn #name() {
                 let printed = #text;
@@ -95,7 +97,9 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
         };
         let name = format_ident!("example_request_{}_passes_validation", i);
         let input = &n.input;
+        let doc = example_doc(Some(&ex.title), ex.correction.as_deref());
         tests.push(quote! {
+            #doc
             #[test]
             fn #name() {
                 #[allow(unused_mut)]
@@ -121,6 +125,14 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
             #(#tests)*
         }
     }
+}
+
+fn example_doc(title: Option<&str>, correction: Option<&str>) -> TokenStream {
+    let mut lines = vec![format!("Documented example: {}", super::docs::escape(title.unwrap_or("(untitled)")))];
+    if let Some(c) = correction {
+        lines.push(format!("Corrected in the spec: {}", super::docs::escape(c)));
+    }
+    super::docs::attrs(&lines)
 }
 
 fn assign(f: &InputField<'_>, raw: &str) -> TokenStream {

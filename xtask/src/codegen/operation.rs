@@ -5,9 +5,10 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::examples;
+use super::lifecycle;
 use super::model::{rust_field, struct_tokens, Ctx, RustField};
 use super::names::camel;
-use super::validation::{input_field_checks, wire_field_checks};
+use super::validation::{input_field_checks, rules_const, wire_field_checks};
 use crate::spec::check::response_fields;
 use crate::spec::load::Located;
 use crate::spec::model::{Field, OperationFile};
@@ -100,9 +101,21 @@ fn module_doc(service: &str, file: &Located<OperationFile>) -> Vec<String> {
             d.push(format!("| {} | {} |", s.status, docs::escape(&text)));
         }
     }
+    if let Some(note) = &op.status_codes_note {
+        d.push(String::new());
+        d.push(format!("Status codes: {}", docs::escape(note)));
+    }
+    if let Some(version) = &op.api_version {
+        d.push(String::new());
+        d.push(format!("API version {}.", docs::escape(version)));
+    }
     for c in &op.corrections {
         d.push(String::new());
         d.push(format!("**Spec correction:** {}", docs::escape(c)));
+    }
+    for note in &op.notes {
+        d.push(String::new());
+        d.push(format!("Note: {}", docs::escape(note)));
     }
     d.push(String::new());
     d.push(format!("Spec: `spec/{service}/{}`.", file.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()));
@@ -157,6 +170,7 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
         quote! {}
     };
     let input_derive = if any_sensitive { quote! {} } else { quote! { Debug, } };
+    let rule_consts = fields.iter().map(|f| rules_const(&f.rust, f.place == Place::Path));
     let checks = fields.iter().map(|f| {
         let mandatory = f.rust.field.mandatory == Some(true);
         input_field_checks(&f.rust, mandatory, f.place == Place::Path)
@@ -237,9 +251,16 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
     // Output.
     let success_response = op.responses.iter().find(|r| Some(&r.status) == op.success.first());
     let output_rows: Vec<&Field> = response_fields(success_response.and_then(|r| r.body.as_ref()), &ctx.table);
-    let output_doc = vec![
+    let mut output_doc = vec![
         format!("What `{}` returned: the documented response body, plus the HTTP status and request id.", op.operation),
     ];
+    if let Some(r) = success_response {
+        let described = [r.table.as_deref(), r.description.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+        if !described.is_empty() {
+            output_doc.push(String::new());
+            output_doc.push(format!("HTTP {}: {}.", r.status, docs::escape(&described.join(", "))));
+        }
+    }
     let optional_rows: Vec<Field> = output_rows.iter().map(|f| Field { mandatory: None, ..(*f).clone() }).collect();
     let optional_refs: Vec<&Field> = optional_rows.iter().collect();
     let output = &n.output;
@@ -283,6 +304,9 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
         quote! {}
     };
     let tests = examples::example_tests(ctx, file, &fields);
+    let (page_impl, pager_methods) = lifecycle::pager(ctx, op);
+    let waiter_method = lifecycle::job_waiter(ctx, op);
+    let send_and_wait = lifecycle::send_and_wait(ctx.service, file);
     let builder_doc = docs::attrs(&[format!("Builds and sends `{}`; every setter is one documented parameter.", op.operation)]);
     let input_doc = docs::attrs(&[
         format!("Everything the caller can set for `{}`. Use the builder; `validate` lists every broken rule.", op.operation),
@@ -300,6 +324,8 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
             success: &[#(#success),*],
             idempotent: #idempotent,
         };
+
+        #(#rule_consts)*
 
         #input_doc
         #[derive(#input_derive Clone, Default, PartialEq)]
@@ -372,7 +398,13 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
             pub async fn send(self) -> Result<#output, hwcloud_runtime::Error> {
                 send(&self.client, self.input).await
             }
+
+            #pager_methods
+            #waiter_method
+            #send_and_wait
         }
+
+        #page_impl
 
         /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
         pub async fn send(client: &hwcloud_runtime::Client, input: #input) -> Result<#output, hwcloud_runtime::Error> {

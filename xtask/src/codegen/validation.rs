@@ -47,45 +47,64 @@ fn has_str_rules(rules: &Rules, non_empty: bool) -> bool {
         || rules.forbidden_chars.is_some()
 }
 
+/// The name of the constant holding a field's string rules.
+fn rules_ident(f: &RustField<'_>) -> proc_macro2::Ident {
+    quote::format_ident!("{}_RULES", f.ident.to_string().trim_start_matches("r#").to_ascii_uppercase())
+}
+
+/// Whether the field has string rules to check (path parameters always do: they must not be empty).
+fn checks_str(f: &RustField<'_>, non_empty: bool) -> bool {
+    let is_str = match &f.expr {
+        TypeExpr::Scalar(Scalar::String) => true,
+        TypeExpr::Array(inner) => matches!(**inner, TypeExpr::Scalar(Scalar::String)),
+        _ => false,
+    };
+    is_str && f.enum_def.is_none() && has_str_rules(&f.field.rules, non_empty)
+}
+
+/// A `const` with the field's documented string rules, shared by every check of that field in the module.
+pub fn rules_const(f: &RustField<'_>, non_empty: bool) -> TokenStream {
+    if !checks_str(f, non_empty) {
+        return quote! {};
+    }
+    let rules = &f.field.rules;
+    let length = opt(rules.length.map(|n| n as usize));
+    let min_length = opt(rules.min_length.map(|n| n as usize));
+    let max_length = opt(rules.max_length.map(|n| n as usize));
+    let charset = charset(rules);
+    let starts = rules.starts_with_letter;
+    let prefix = opt(rules.prefix.as_deref());
+    let suffix = opt(rules.suffix.as_deref());
+    let forbidden = rules.forbidden_chars.clone().unwrap_or_default();
+    let sensitive = f.field.sensitive;
+    let ident = rules_ident(f);
+    let doc = format!(" Documented rules of `{}`.", f.field.name);
+    quote! {
+        #[doc = #doc]
+        const #ident: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+            non_empty: #non_empty, length: #length, min_length: #min_length, max_length: #max_length,
+            charset: #charset, starts_with_letter: #starts, prefix: #prefix, suffix: #suffix,
+            forbidden_chars: #forbidden, sensitive: #sensitive,
+        };
+    }
+}
+
 /// Statements checking `value` (an expression of type `&T`) against the row's rules.
 fn value_checks(f: &RustField<'_>, value: TokenStream, non_empty: bool) -> TokenStream {
     let rules = &f.field.rules;
     let wire = &f.field.name;
+    if checks_str(f, non_empty) {
+        let ident = rules_ident(f);
+        return match &f.expr {
+            TypeExpr::Array(_) => quote! { for item in #value.iter() { v.check_str(#wire, item, &#ident); } },
+            _ => quote! { v.check_str(#wire, #value, &#ident); },
+        };
+    }
     match &f.expr {
-        TypeExpr::Scalar(Scalar::String) if f.enum_def.is_none() && has_str_rules(rules, non_empty) => {
-            let length = opt(rules.length.map(|n| n as usize));
-            let min_length = opt(rules.min_length.map(|n| n as usize));
-            let max_length = opt(rules.max_length.map(|n| n as usize));
-            let charset = charset(rules);
-            let starts = rules.starts_with_letter;
-            let prefix = opt(rules.prefix.as_deref());
-            let suffix = opt(rules.suffix.as_deref());
-            let forbidden = rules.forbidden_chars.clone().unwrap_or_default();
-            let sensitive = f.field.sensitive;
-            quote! {
-                v.check_str(#wire, #value, &hwcloud_runtime::validate::StrRules {
-                    non_empty: #non_empty, length: #length, min_length: #min_length, max_length: #max_length,
-                    charset: #charset, starts_with_letter: #starts, prefix: #prefix, suffix: #suffix,
-                    forbidden_chars: #forbidden, sensitive: #sensitive,
-                });
-            }
-        }
         TypeExpr::Scalar(Scalar::Integer | Scalar::Long) if rules.minimum.is_some() || rules.maximum.is_some() => {
             let min = opt(rules.minimum);
             let max = opt(rules.maximum);
             quote! { v.check_range(#wire, i64::from(*#value), #min, #max); }
-        }
-        TypeExpr::Array(inner) if matches!(**inner, TypeExpr::Scalar(Scalar::String)) && has_str_rules(rules, false) => {
-            let item = RustField {
-                field: f.field,
-                ident: f.ident.clone(),
-                ty: quote! { String },
-                optional: false,
-                enum_def: None,
-                expr: TypeExpr::Scalar(Scalar::String),
-            };
-            let inner = value_checks(&item, quote! { item }, false);
-            quote! { for item in #value.iter() { #inner } }
         }
         _ => quote! {},
     }
@@ -102,12 +121,10 @@ pub fn input_field_checks(f: &RustField<'_>, mandatory: bool, non_empty: bool) -
     } else {
         quote! {}
     };
-    if checks.is_empty() && !mandatory {
-        return quote! {};
-    }
-    quote! {
-        #[allow(unused_variables)]
-        if let Some(value) = &self.#ident { #checks } #missing
+    match (checks.is_empty(), mandatory) {
+        (true, false) => quote! {},
+        (true, true) => quote! { if self.#ident.is_none() { v.missing(#wire, #setter); } },
+        (false, _) => quote! { if let Some(value) = &self.#ident { #checks } #missing },
     }
 }
 

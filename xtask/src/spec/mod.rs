@@ -5,6 +5,8 @@ pub mod diag;
 pub mod load;
 pub mod locate;
 pub mod model;
+#[cfg(test)]
+mod tests;
 pub mod types;
 
 use std::path::Path;
@@ -16,6 +18,19 @@ pub use load::ServiceDir;
 pub fn load_and_check(root: &Path, shown_as: &Path) -> Result<Vec<ServiceDir>, Vec<Diagnostic>> {
     let (services, mut diags) = load::load(root, shown_as);
     diags.extend(check::check(&services));
+    // The documentation pages live in `../shared` beside the workspace; when present, every `source.file` must
+    // name one of them.
+    if let Some(shared) = root.parent().and_then(Path::parent).map(|p| p.join("shared")).filter(|p| p.is_dir()) {
+        for op in services.iter().flat_map(|s| &s.operations) {
+            if !shared.join(&op.value.source.file).is_file() {
+                diags.push(op.diag(
+                    diag::kp!["source", "file"],
+                    format!("`{}` is not a page under ../shared", op.value.source.file),
+                    "write the page's path relative to shared/, e.g. seeds/000_70070b88dd00c07f.txt",
+                ));
+            }
+        }
+    }
     if diags.is_empty() {
         Ok(services)
     } else {

@@ -247,11 +247,22 @@ pub struct ExampleResponse {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Pagination {
+    /// What `offset` counts: `items` (an item offset, the default) or `pages` (a page number).
+    #[serde(default)]
+    pub unit: PageUnit,
     pub offset: String,
     pub limit: String,
     pub items: String,
     #[serde(default)]
     pub total: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageUnit {
+    #[default]
+    Items,
+    Pages,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,7 +9,18 @@
 //!
 //! Success: HTTP 202. Not idempotent: never re-sent once the request may have reached the server.
 //!
+//! Status codes: See Status Codes.
+//!
+//! Note: The seed is the Gitea rendering of doc-exports/docs/geminidb/api-ref/nosql_api_0032.html (commit 8d0926f0e5, 2025-09-04 07:22:35 +00:00); it prints no "Updated on" date and no support.huaweicloud.com URL.
+//!
+//! Note: Constraints: This API supports the following instance type: GeminiDB Cassandra.
+//!
+//! Note: The URI is printed as "POST <https://{Endpoint}/v3/{project_id}/instances/{instance_id}/backups".>
+//!
+//! Note: The page has no error response table; abnormal responses carry geminidb_error (see service.yaml).
+//!
 //! Spec: `spec/geminidb/create_backup.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -19,6 +30,70 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[202u16],
     idempotent: false,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `instance_id`.
+const INSTANCE_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `name`.
+const NAME_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: false,
+    length: None,
+    min_length: Some(4usize),
+    max_length: Some(64usize),
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "-_",
+        description: "letters, digits, \"-\", \"_\"",
+    }),
+    starts_with_letter: true,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `description`.
+const DESCRIPTION_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: false,
+    length: None,
+    min_length: None,
+    max_length: Some(256usize),
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: ">!<\"&'=",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `create_backup`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -42,103 +117,34 @@ pub struct CreateBackupInput {
     /// Wire name `description`; mandatory.
     pub description: Option<String>,
 }
+
 impl CreateBackupInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.instance_id {
-            v.check_str(
-                "instance_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("instance_id", value, &INSTANCE_ID_RULES);
         } else {
             v.missing("instance_id", "instance_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.name {
-            v.check_str(
-                "name",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: false,
-                    length: None,
-                    min_length: Some(4usize),
-                    max_length: Some(64usize),
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "-_",
-                        description: "letters, digits, \"-\", \"_\"",
-                    }),
-                    starts_with_letter: true,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("name", value, &NAME_RULES);
         } else {
             v.missing("name", "name");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.description {
-            v.check_str(
-                "description",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: false,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(256usize),
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: ">!<\"&'=",
-                    sensitive: false,
-                },
-            );
+            v.check_str("description", value, &DESCRIPTION_RULES);
         } else {
             v.missing("description", "description");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -165,6 +171,7 @@ impl CreateBackupInput {
         Ok(request)
     }
 }
+
 /// The JSON request body of `create_backup` (Table 3 Request body parameters), as sent on the wire.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBackupRequestBody {
@@ -179,53 +186,20 @@ pub struct CreateBackupRequestBody {
     /// Wire name `description`; mandatory.
     pub description: String,
 }
+
 impl CreateBackupRequestBody {
     /// Checks the documented rules of every field (a server can use this on what it receives).
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        v.check_str(
-            "name",
-            &self.name,
-            &hwcloud_runtime::validate::StrRules {
-                non_empty: false,
-                length: None,
-                min_length: Some(4usize),
-                max_length: Some(64usize),
-                charset: Some(hwcloud_runtime::validate::Charset {
-                    letters: true,
-                    lowercase: false,
-                    uppercase: false,
-                    digits: true,
-                    extra: "-_",
-                    description: "letters, digits, \"-\", \"_\"",
-                }),
-                starts_with_letter: true,
-                prefix: None,
-                suffix: None,
-                forbidden_chars: "",
-                sensitive: false,
-            },
-        );
-        v.check_str(
-            "description",
-            &self.description,
-            &hwcloud_runtime::validate::StrRules {
-                non_empty: false,
-                length: None,
-                min_length: None,
-                max_length: Some(256usize),
-                charset: None,
-                starts_with_letter: false,
-                prefix: None,
-                suffix: None,
-                forbidden_chars: ">!<\"&'=",
-                sensitive: false,
-            },
-        );
+        v.check_str("name", &self.name, &NAME_RULES);
+        v.check_str("description", &self.description, &DESCRIPTION_RULES);
         v.finish()
     }
 }
+
 /// What `create_backup` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 202: Table 4 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBackupOutput {
@@ -242,26 +216,31 @@ pub struct CreateBackupOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl CreateBackupOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Builds and sends `create_backup`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct CreateBackupBuilder {
     client: hwcloud_runtime::Client,
     input: CreateBackupInput,
 }
+
 impl CreateBackupBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         CreateBackupBuilder { client, input: CreateBackupInput::default() }
     }
+
     /// Project ID of a user in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// Wire name `project_id`; mandatory.
@@ -269,6 +248,7 @@ impl CreateBackupBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Instance ID.
     ///
     /// Wire name `instance_id`; mandatory.
@@ -276,6 +256,7 @@ impl CreateBackupBuilder {
         self.input.instance_id = Some(value.into());
         self
     }
+
     /// Manual backup name.
     /// The name can include 4 to 64 characters and must start with a letter. It is case-sensitive and can contain only letters, digits, hyphens (-), and underscores (_).
     ///
@@ -284,6 +265,7 @@ impl CreateBackupBuilder {
         self.input.name = Some(value.into());
         self
     }
+
     /// Manual backup description.
     /// The description can include a maximum of 256 characters and cannot contain the following special characters: &gt;!&lt;"&amp;'=
     ///
@@ -292,15 +274,46 @@ impl CreateBackupBuilder {
         self.input.description = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &CreateBackupInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<CreateBackupOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Sends the request, then waits for the job it started (see
+    #[doc = concat!(
+        " [`super::", stringify!(list_jobs), "::", stringify!(ListJobsBuilder),
+        "::wait_for`])."
+    )]
+    pub async fn send_and_wait(
+        self,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<(CreateBackupOutput, super::list_jobs::ListJobsOutput), hwcloud_runtime::Error> {
+        let mut waiter = super::list_jobs::ListJobsBuilder::new(self.client.clone());
+        if let Some(value) = &self.input.project_id {
+            waiter = waiter.project_id(value.clone());
+        }
+        let started = self.send().await?;
+        let Some(job_id) = started.job_id.clone() else {
+            return Err(hwcloud_runtime::Error::Decode {
+                operation: OPERATION.name,
+                status: started.http_status(),
+                request_id: started.request_id().map(str::to_owned),
+                path: "job_id".into(),
+                message: "the response has no job id to wait for".into(),
+            });
+        };
+        let finished = waiter.wait_for(job_id, options, on_progress).await?;
+        Ok((started, finished))
+    }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -318,9 +331,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Success
     #[test]
     fn example_response_0_status_202_round_trips() {
         let printed = "{\n  \"job_id\" : \"8061ceaf-b319-4315-9338-7f3de8e26f05\",\n  \"backup_id\" : \"646d88d0b03f4fd2ae944ae2a33bcb6ain06\"\n}\n";
@@ -331,6 +346,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Creating a manual backup
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

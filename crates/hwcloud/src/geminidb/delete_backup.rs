@@ -9,7 +9,18 @@
 //!
 //! Success: HTTP 202. Idempotent: transient failures are retried.
 //!
+//! Status codes: For details, see Status Codes.
+//!
+//! Note: Constraints: This API supports the following instances: GeminiDB Cassandra, GeminiDB Mongo, GeminiDB Influx, GeminiDB Redis. (The OTC edition lists only GeminiDB Cassandra and GeminiDB Influx; the API Explorer definition says GeminiDB Mongo 4.0 replica set. The Huawei 2025-12-04 English page is followed.)
+//!
+//! Note: The page is complete (two renderings of the 2025-12-04 version). The API Explorer definition (GaussDBforNoSQL DeleteBackup) agrees on names, types and mandatory flags; it spells the header x-auth-token.
+//!
+//! Note: The returned job_id is polled with Querying Tasks and Details (list_jobs, ?id=).
+//!
+//! Note: The page has no error response table; abnormal responses carry geminidb_error (see service.yaml).
+//!
 //! Spec: `spec/geminidb/delete_backup.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -19,6 +30,35 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[202u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `backup_id`.
+const BACKUP_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `delete_backup`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -32,54 +72,24 @@ pub struct DeleteBackupInput {
     /// Wire name `backup_id`; mandatory.
     pub backup_id: Option<String>,
 }
+
 impl DeleteBackupInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.backup_id {
-            v.check_str(
-                "backup_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("backup_id", value, &BACKUP_ID_RULES);
         } else {
             v.missing("backup_id", "backup_id");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -100,7 +110,10 @@ impl DeleteBackupInput {
         Ok(request)
     }
 }
+
 /// What `delete_backup` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 202: Table 3 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackupOutput {
@@ -112,26 +125,31 @@ pub struct DeleteBackupOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl DeleteBackupOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Builds and sends `delete_backup`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct DeleteBackupBuilder {
     client: hwcloud_runtime::Client,
     input: DeleteBackupInput,
 }
+
 impl DeleteBackupBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         DeleteBackupBuilder { client, input: DeleteBackupInput::default() }
     }
+
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// Wire name `project_id`; mandatory.
@@ -139,6 +157,7 @@ impl DeleteBackupBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Backup file ID.
     ///
     /// Wire name `backup_id`; mandatory.
@@ -146,15 +165,46 @@ impl DeleteBackupBuilder {
         self.input.backup_id = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &DeleteBackupInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<DeleteBackupOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Sends the request, then waits for the job it started (see
+    #[doc = concat!(
+        " [`super::", stringify!(list_jobs), "::", stringify!(ListJobsBuilder),
+        "::wait_for`])."
+    )]
+    pub async fn send_and_wait(
+        self,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<(DeleteBackupOutput, super::list_jobs::ListJobsOutput), hwcloud_runtime::Error> {
+        let mut waiter = super::list_jobs::ListJobsBuilder::new(self.client.clone());
+        if let Some(value) = &self.input.project_id {
+            waiter = waiter.project_id(value.clone());
+        }
+        let started = self.send().await?;
+        let Some(job_id) = started.job_id.clone() else {
+            return Err(hwcloud_runtime::Error::Decode {
+                operation: OPERATION.name,
+                status: started.http_status(),
+                request_id: started.request_id().map(str::to_owned),
+                path: "job_id".into(),
+                message: "the response has no job id to wait for".into(),
+            });
+        };
+        let finished = waiter.wait_for(job_id, options, on_progress).await?;
+        Ok((started, finished))
+    }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -172,9 +222,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Accepted
     #[test]
     fn example_response_0_status_202_round_trips() {
         let printed = "{\n  \"job_id\" : \"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae\"\n}\n";
@@ -183,6 +235,8 @@ mod tests {
             serde_json::from_str("{\"job_id\":\"f85104b5-4a9c-4e0f-9505-fc5409d8f7ae\"}").expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: URI example
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

@@ -10,7 +10,20 @@
 //!
 //! Success: HTTP 200. Idempotent: transient failures are retried.
 //!
+//! Status codes: For details, see Status Codes.
+//!
+//! Note: The page was reassembled from several versions of the same URL. project_id, offset, limit, datastore_type and the first part of type are the 2025-12-04 English text (Definition/Constraints/Range/Default Value). The rest of type, instance_id, backup_id and backup_type come from the 2025-09-04 English version, whose labels Explanation/Constraints/Values/Default value are transcribed as definition/constraints/range/default_value (same content, older label names). backup_type's value list, begin_time, end_time and the X-Auth-Token row come from the 2023-11-21 English version (single-paragraph descriptions).
+//!
+//! Note: No English text of the response tables, examples or status codes exists in the collected copies. Tables 4-6 are transcribed from the Chinese copy of the page and the API Explorer definition (GaussDBforNoSQL ShowAllInstancesBackups, crate 0.1.20261023); each description is an English translation followed by the Chinese original in brackets. The request and response examples are the API Explorer definition's.
+//!
+//! Note: PAGING CAVEAT. offset here is a page number ("Page number.", &gt;= 1; the example uses offset=1&amp;limit=10), not an item offset; both offset and limit are mandatory. The 'pagination' section only says which parameters page; a pager that advances offset by the number of items received would skip pages on this API.
+//!
+//! Note: The API Explorer definition (checked) agrees on names, types and mandatory flags of project_id, offset, limit, datastore_type, instance_id, backup_id, backup_type, begin_time, end_time; it has no 'type' query parameter and its backup_type enum lists only Auto and Manual. The English page's rows are kept.
+//!
+//! Note: Abnormal responses carry geminidb_error (see service.yaml); the definition declares "default - Client or server error.".
+//!
 //! Spec: `spec/geminidb/list_backups.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -20,6 +33,21 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `list_backups`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -94,38 +122,21 @@ pub struct ListBackupsInput {
     /// Wire name `end_time`; optional.
     pub end_time: Option<String>,
 }
+
 impl ListBackupsInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.offset {
             v.check_range("offset", i64::from(*value), Some(1i64), None);
         } else {
             v.missing("offset", "offset");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.limit {
             v.check_range("limit", i64::from(*value), Some(1i64), Some(100i64));
         } else {
@@ -133,6 +144,7 @@ impl ListBackupsInput {
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -176,7 +188,10 @@ impl ListBackupsInput {
         Ok(request)
     }
 }
+
 /// What `list_backups` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 4 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackupsOutput {
@@ -197,16 +212,19 @@ pub struct ListBackupsOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl ListBackupsOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Documented values of `datastore_type`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -224,6 +242,7 @@ pub enum ListBackupsDatastoreType {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl ListBackupsDatastoreType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -236,6 +255,7 @@ impl ListBackupsDatastoreType {
         }
     }
 }
+
 impl From<&str> for ListBackupsDatastoreType {
     fn from(value: &str) -> Self {
         match value {
@@ -247,22 +267,26 @@ impl From<&str> for ListBackupsDatastoreType {
         }
     }
 }
+
 impl std::fmt::Display for ListBackupsDatastoreType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ListBackupsDatastoreType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListBackupsDatastoreType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(ListBackupsDatastoreType::from(value.as_ref()))
     }
 }
+
 /// Documented values of `type`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -276,6 +300,7 @@ pub enum ListBackupsType {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl ListBackupsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -286,6 +311,7 @@ impl ListBackupsType {
         }
     }
 }
+
 impl From<&str> for ListBackupsType {
     fn from(value: &str) -> Self {
         match value {
@@ -295,22 +321,26 @@ impl From<&str> for ListBackupsType {
         }
     }
 }
+
 impl std::fmt::Display for ListBackupsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ListBackupsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListBackupsType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(ListBackupsType::from(value.as_ref()))
     }
 }
+
 /// Documented values of `backup_type`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -328,6 +358,7 @@ pub enum ListBackupsBackupType {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl ListBackupsBackupType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -340,6 +371,7 @@ impl ListBackupsBackupType {
         }
     }
 }
+
 impl From<&str> for ListBackupsBackupType {
     fn from(value: &str) -> Self {
         match value {
@@ -351,32 +383,38 @@ impl From<&str> for ListBackupsBackupType {
         }
     }
 }
+
 impl std::fmt::Display for ListBackupsBackupType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ListBackupsBackupType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListBackupsBackupType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(ListBackupsBackupType::from(value.as_ref()))
     }
 }
+
 /// Builds and sends `list_backups`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct ListBackupsBuilder {
     client: hwcloud_runtime::Client,
     input: ListBackupsInput,
 }
+
 impl ListBackupsBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         ListBackupsBuilder { client, input: ListBackupsInput::default() }
     }
+
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// Wire name `project_id`; mandatory.
@@ -384,6 +422,7 @@ impl ListBackupsBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Page number.
     ///
     /// **Range:** This value is greater than or equal to 1.
@@ -393,6 +432,7 @@ impl ListBackupsBuilder {
         self.input.offset = Some(value);
         self
     }
+
     /// Number of records on each page.
     ///
     /// **Range:** 1 to 100
@@ -402,6 +442,7 @@ impl ListBackupsBuilder {
         self.input.limit = Some(value);
         self
     }
+
     /// API type
     ///
     /// **Range:** - cassandra: GeminiDB Cassandra API
@@ -416,6 +457,7 @@ impl ListBackupsBuilder {
         self.input.datastore_type = Some(value.into());
         self
     }
+
     /// Backup policy type
     ///
     /// **Range:** - Instance: An instance backup is queried.
@@ -430,6 +472,7 @@ impl ListBackupsBuilder {
         self.input.r#type = Some(value.into());
         self
     }
+
     /// Instance ID
     ///
     /// **Default value:** If this parameter is not transferred, all backups are queried.
@@ -439,6 +482,7 @@ impl ListBackupsBuilder {
         self.input.instance_id = Some(value.into());
         self
     }
+
     /// Backup ID.
     ///
     /// **Default value:** If this parameter is not transferred, all backups are queried.
@@ -448,6 +492,7 @@ impl ListBackupsBuilder {
         self.input.backup_id = Some(value.into());
         self
     }
+
     /// Backup type.
     ///
     /// **Range:** - Auto: indicates that the backup is an automated full backup.
@@ -462,6 +507,7 @@ impl ListBackupsBuilder {
         self.input.backup_type = Some(value.into());
         self
     }
+
     /// Start time of the query. The format is yyyy-mm-dd hh:mm:ss. The value is in UTC format.
     ///
     /// Wire name `begin_time`; optional.
@@ -469,6 +515,7 @@ impl ListBackupsBuilder {
         self.input.begin_time = Some(value.into());
         self
     }
+
     /// End time of the query. The format is yyyy-mm-dd hh:mm:ss. The value is in UTC format.
     ///
     /// Wire name `end_time`; optional.
@@ -476,15 +523,78 @@ impl ListBackupsBuilder {
         self.input.end_time = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &ListBackupsInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<ListBackupsOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page).
+    ///
+    /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
+    /// server keeps answering with the same page.
+    pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<ListBackupsOutput, hwcloud_runtime::Error>> {
+        use futures::StreamExt;
+        let client = self.client;
+        let input = self.input;
+        let Some(limit) = input.limit.map(i64::from).or(None) else {
+            let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+            v.missing("limit", "limit");
+            return futures::stream::once(async move { v.finish().map(|()| unreachable!()) }).boxed();
+        };
+        let start = (input.offset.map(i64::from).unwrap_or(1i64) - 1i64).max(0) * limit;
+        hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
+            let client = client.clone();
+            let mut input = input.clone();
+            let wire_offset = 1i64 + offset / limit.max(1);
+            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            async move {
+                let (Ok(offset), Ok(limit)) = page_params else {
+                    let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+                    v.push("limit", "maximum", "paging went past the largest offset an Integer can hold".into());
+                    return Err(v.finish().expect_err("a violation was pushed"));
+                };
+                input.offset = Some(offset);
+                input.limit = Some(limit);
+                send(&client, input).await
+            }
+        })
+        .boxed()
+    }
+
+    /// Every item of every page, fetched lazily; at most one page is held in memory.
+    pub fn into_items(
+        self,
+    ) -> futures::stream::BoxStream<'static, Result<crate::geminidb::types::Backup, hwcloud_runtime::Error>> {
+        use futures::StreamExt;
+        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+    }
 }
+
+impl hwcloud_runtime::pager::Page for ListBackupsOutput {
+    type Item = crate::geminidb::types::Backup;
+    fn item_count(&self) -> usize {
+        self.backups.as_ref().map_or(0, Vec::len)
+    }
+
+    fn total(&self) -> Option<i64> {
+        self.total_count.map(i64::from)
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.backups.unwrap_or_default()
+    }
+
+    fn fingerprint(&self) -> u64 {
+        hwcloud_runtime::pager::fingerprint(&self.backups)
+    }
+}
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -502,9 +612,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Success
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{\n  \"backups\": [\n    {\n      \"begin_time\": \"2022-01-01 00:00:00\",\n      \"datastore\": {\n        \"type\": \"redis\",\n        \"version\": \"5.0.4.0\"\n      },\n      \"description\": \"创建备份test\",\n      \"end_time\": \"2022-01-01 01:00:00\",\n      \"id\": \"042359855a184ce68cfe27deb5d5fdd8br12\",\n      \"instance_id\": \"afab085da48748138eaaec11ed09fd30in12\",\n      \"instance_name\": \"redis-ff23\",\n      \"name\": \"backup-f698\",\n      \"size\": 1160.60254,\n      \"status\": \"COMPLETED\",\n      \"type\": \"Manual\"\n    }\n  ],\n  \"total_count\": 1\n}\n";
@@ -515,6 +627,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: URI example
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

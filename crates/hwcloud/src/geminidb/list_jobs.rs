@@ -9,7 +9,18 @@
 //!
 //! Success: HTTP 200. Idempotent: transient failures are retried.
 //!
+//! Status codes: See Status Codes.
+//!
+//! Note: The Huawei 2025-12-04 English text stops inside the end_time row; status and the start of name come from the pt-br copy of the Huawei page (2025-11-27, English text), and the rest (name list, offset, limit, header, response tables, examples) from the Open Telekom Cloud English edition of the same page (nosql_10_0100, opentelekomcloud-docs/geminidb @ 06718198, 2025-11-20), which matches the Huawei text verbatim wherever both were visible.
+//!
+//! Note: With ?id={job_id} this API returns that one task as the first item of jobs; the service's job waiter reads jobs/0/status and jobs/0/fail_reason.
+//!
+//! Note: The API Explorer definition (GaussDBforNoSQL ListJobs, crate 0.1.20261023) agrees on names, types (offset/limit int32, total_count int32) and mandatory flags, limit 10/20/50 default 50, and status Running/Completed/Failed. It marks every JobDetail field as always present.
+//!
+//! Note: The page has no error response table; abnormal responses carry geminidb_error (see service.yaml).
+//!
 //! Spec: `spec/geminidb/list_jobs.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -19,6 +30,21 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `list_jobs`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -89,41 +115,25 @@ pub struct ListJobsInput {
     /// **Spec correction:** The documented value set is {10, 20, 50}; the spec's rules can only state its bounds (10 to 50), so other values inside the bounds (e.g. 30) are not refused by the client.
     pub limit: Option<i32>,
 }
+
 impl ListJobsInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.offset {
             v.check_range("offset", i64::from(*value), Some(0i64), None);
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.limit {
             v.check_range("limit", i64::from(*value), Some(10i64), Some(50i64));
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -161,7 +171,10 @@ impl ListJobsInput {
         Ok(request)
     }
 }
+
 /// What `list_jobs` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 4 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListJobsOutput {
@@ -178,16 +191,19 @@ pub struct ListJobsOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl ListJobsOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Documented values of `status`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -203,6 +219,7 @@ pub enum ListJobsStatus {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl ListJobsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -214,6 +231,7 @@ impl ListJobsStatus {
         }
     }
 }
+
 impl From<&str> for ListJobsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -224,22 +242,26 @@ impl From<&str> for ListJobsStatus {
         }
     }
 }
+
 impl std::fmt::Display for ListJobsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ListJobsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListJobsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(ListJobsStatus::from(value.as_ref()))
     }
 }
+
 /// Documented values of `name`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -297,6 +319,7 @@ pub enum ListJobsName {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl ListJobsName {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -329,6 +352,7 @@ impl ListJobsName {
         }
     }
 }
+
 impl From<&str> for ListJobsName {
     fn from(value: &str) -> Self {
         match value {
@@ -360,32 +384,38 @@ impl From<&str> for ListJobsName {
         }
     }
 }
+
 impl std::fmt::Display for ListJobsName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ListJobsName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListJobsName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(ListJobsName::from(value.as_ref()))
     }
 }
+
 /// Builds and sends `list_jobs`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct ListJobsBuilder {
     client: hwcloud_runtime::Client,
     input: ListJobsInput,
 }
+
 impl ListJobsBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         ListJobsBuilder { client, input: ListJobsInput::default() }
     }
+
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// Wire name `project_id`; mandatory.
@@ -393,6 +423,7 @@ impl ListJobsBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Task ID.
     ///
     /// Wire name `id`; optional.
@@ -400,6 +431,7 @@ impl ListJobsBuilder {
         self.input.id = Some(value.into());
         self
     }
+
     /// Query start time in the "yyyy-mm-ddThh:mm:ssZ" format. The default value is 30 days before the current date.
     /// T is the separator between calendar and hourly notation of time. Z indicates the time zone offset.
     ///
@@ -408,6 +440,7 @@ impl ListJobsBuilder {
         self.input.start_time = Some(value.into());
         self
     }
+
     /// End time (the current time by default) in the "yyyy-mm-ddThh:mm:ssZ" format. It must be later than the start time and the time span cannot exceed 30 days.
     /// T is the separator between calendar and hourly notation of time. Z indicates the time zone offset.
     ///
@@ -418,6 +451,7 @@ impl ListJobsBuilder {
         self.input.end_time = Some(value.into());
         self
     }
+
     /// Task status. Running indicates a task is being executed. Completed indicates a task is complete. Failed indicates a task failed.
     ///
     /// Wire name `status`; optional.
@@ -425,6 +459,7 @@ impl ListJobsBuilder {
         self.input.status = Some(value.into());
         self
     }
+
     /// Task name.
     /// - CreateInstance: Create an instance.
     /// - RestoreNewInstance: Restore data to a new instance.
@@ -458,6 +493,7 @@ impl ListJobsBuilder {
         self.input.name = Some(value.into());
         self
     }
+
     /// Index offset.
     /// If offset is set to N, the resource query starts from the N+1 piece of data. The value is 0 by default, indicating that the query starts from the first piece of data. The value cannot be a negative number.
     ///
@@ -466,6 +502,7 @@ impl ListJobsBuilder {
         self.input.offset = Some(value);
         self
     }
+
     /// Number of records to be queried. The value can be 10, 20, or 50. The default value is 50.
     ///
     /// Wire name `limit`; optional.
@@ -475,15 +512,124 @@ impl ListJobsBuilder {
         self.input.limit = Some(value);
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &ListJobsInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<ListJobsOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page).
+    ///
+    /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
+    /// server keeps answering with the same page.
+    pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<ListJobsOutput, hwcloud_runtime::Error>> {
+        use futures::StreamExt;
+        let client = self.client;
+        let input = self.input;
+        let Some(limit) = input.limit.map(i64::from).or(Some(50i64)) else {
+            let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+            v.missing("limit", "limit");
+            return futures::stream::once(async move { v.finish().map(|()| unreachable!()) }).boxed();
+        };
+        let start = input.offset.map(i64::from).unwrap_or(0);
+        hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
+            let client = client.clone();
+            let mut input = input.clone();
+            let wire_offset = offset;
+            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            async move {
+                let (Ok(offset), Ok(limit)) = page_params else {
+                    let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+                    v.push("limit", "maximum", "paging went past the largest offset an Integer can hold".into());
+                    return Err(v.finish().expect_err("a violation was pushed"));
+                };
+                input.offset = Some(offset);
+                input.limit = Some(limit);
+                send(&client, input).await
+            }
+        })
+        .boxed()
+    }
+
+    /// Every item of every page, fetched lazily; at most one page is held in memory.
+    pub fn into_items(
+        self,
+    ) -> futures::stream::BoxStream<'static, Result<crate::geminidb::types::JobDetail, hwcloud_runtime::Error>> {
+        use futures::StreamExt;
+        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+    }
+
+    /// Polls this operation for `job_id` with backoff until the job reaches a documented final status.
+    ///
+    /// Returns the final response on success; [`hwcloud_runtime::Error::JobFailed`] with the server's
+    /// reason, or [`hwcloud_runtime::Error::JobTimedOut`] with the last status seen. `on_progress` is
+    /// called whenever the status changes, e.g. to draw a progress bar.
+    pub async fn wait_for(
+        self,
+        job_id: impl Into<String>,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<ListJobsOutput, hwcloud_runtime::Error> {
+        let job_id = job_id.into();
+        let client = self.client;
+        let input = self.input;
+        hwcloud_runtime::waiter::wait_for_job(
+            &job_id,
+            |id: &str| {
+                let mut input = input.clone();
+                input.id = Some(id.to_owned());
+                let client = client.clone();
+                async move { send(&client, input).await }
+            },
+            |job: &ListJobsOutput| {
+                let status: Option<String> = Some(job)
+                    .and_then(|o| o.jobs.as_ref())
+                    .and_then(|v| v.get(0usize))
+                    .and_then(|o| o.status.as_ref())
+                    .map(|s| s.to_string());
+                let reason: Option<String> = Some(job)
+                    .and_then(|o| o.jobs.as_ref())
+                    .and_then(|v| v.get(0usize))
+                    .and_then(|o| o.fail_reason.as_ref())
+                    .map(|s| s.to_string());
+                let state = match status.as_deref() {
+                    Some("Completed") => hwcloud_runtime::waiter::JobState::Succeeded,
+                    Some("Failed") => hwcloud_runtime::waiter::JobState::Failed,
+                    _ => hwcloud_runtime::waiter::JobState::InProgress,
+                };
+                (state, status.unwrap_or_default(), reason)
+            },
+            options,
+            on_progress,
+        )
+        .await
+    }
 }
+
+impl hwcloud_runtime::pager::Page for ListJobsOutput {
+    type Item = crate::geminidb::types::JobDetail;
+    fn item_count(&self) -> usize {
+        self.jobs.as_ref().map_or(0, Vec::len)
+    }
+
+    fn total(&self) -> Option<i64> {
+        self.total_count.map(i64::from)
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.jobs.unwrap_or_default()
+    }
+
+    fn fingerprint(&self) -> u64 {
+        hwcloud_runtime::pager::fingerprint(&self.jobs)
+    }
+}
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -501,9 +647,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Success
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{\n  \"total_count\" : 1,\n  \"jobs\" : [ {\n    \"id\" : \"6f85e061-04dd-42e7-86d6-d3b1e40aac2e\",\n    \"name\" : \"CreateCassandra\",\n    \"status\" : \"Running\",\n    \"start_time\" : \"2023-09-12T06:44:01+0000\",\n    \"end_time\" : \"2023-09-12T06:44:03+0000\",\n    \"progress\" : \"14%\",\n    \"instance\" : {\n      \"id\" : \"27a045b6bf9e46f691f81366d398cb04in06\",\n      \"name\" : \"nosql-12f5\"\n    },\n    \"fail_reason\" : \"\"\n  } ]\n}\n";
@@ -514,6 +662,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: URI example
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

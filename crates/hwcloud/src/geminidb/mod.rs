@@ -3,54 +3,68 @@
 //!
 //! Endpoint: `https://gaussdb-nosql.{region}.myhuaweicloud.com`.
 //!
+//! Regions named in the documentation: cn-north-4, ap-southeast-1, cn-north-7.
+//!
 //! The GeminiDB API Reference (GaussDB NoSQL; host name prefix gaussdb-nosql) prints no endpoint table in the collected pages. Regions are the ones printed with this host pattern - cn-north-4 (API Explorer definitions in docs/apidefs and ../signing.md), ap-southeast-1 (URI example of Deleting a Manual Backup, docs/06), cn-north-7 (URI example of the Chinese copy of Querying Backups, docs/05).
 //!
 //! geminidb_error is the body of every abnormal response, documented once in the appendix "Abnormal Request Results" (https://support.huaweicloud.com/intl/en-us/api-nosql/nosql_abnormal_result.html, updated 2023-04-21, see docs/13_error_codes.txt B1). The operation pages themselves have no error tables and only link to Status Codes and Error Codes, so no operation lists an error response; the API Explorer definitions declare the same body for "default - Client or server error." (example {"error_code": "DBS.200001", "error_msg": "参数错误。"}).
 //!
 //! The job waiter uses Querying Tasks and Details (list_jobs) with ?id=, which returns the task as the first (only) item of the jobs array.
+
+pub mod types;
+
 /// Creating a Manual Backup
 pub mod create_backup;
+
 /// Deleting a Manual Backup
 pub mod delete_backup;
+
 /// Querying Backups
 pub mod list_backups;
+
 /// Querying Tasks and Details
 pub mod list_jobs;
-pub mod types;
+
 /// How this service's endpoint is found for a region.
 pub static SERVICE: hwcloud_runtime::ServiceSpec = hwcloud_runtime::ServiceSpec {
     name: "geminidb",
     endpoint_template: Some("https://gaussdb-nosql.{region}.myhuaweicloud.com"),
     endpoint_table: &[],
 };
+
 /// Client for GeminiDB: one method per operation, each returning its builder.
 #[derive(Debug, Clone)]
 pub struct GeminidbClient {
     client: hwcloud_runtime::Client,
 }
+
 impl GeminidbClient {
     /// A client for this service over a configured runtime client.
     pub fn new(client: hwcloud_runtime::Client) -> Self {
         GeminidbClient { client }
     }
+
     /// Creating a Manual Backup
     ///
     /// This API is used to create a manual backup.
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder {
         create_backup::CreateBackupBuilder::new(self.client.clone())
     }
+
     /// Deleting a Manual Backup
     ///
     /// This API is used to delete a manual backup.
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder {
         delete_backup::DeleteBackupBuilder::new(self.client.clone())
     }
+
     /// Querying Backups
     ///
     /// This API is used to query backups based on specified conditions.
     pub fn list_backups(&self) -> list_backups::ListBackupsBuilder {
         list_backups::ListBackupsBuilder::new(self.client.clone())
     }
+
     /// Querying Tasks and Details
     ///
     /// This API is used to query tasks (by default) and details.

@@ -18,9 +18,16 @@
 //! | 500 | Internal Server Error: Internal server error. |
 //! | 503 | Service Unavailable: Service unavailable. |
 //!
+//! API version 1.0.0.
+//!
 //! **Spec correction:** backup_id has no Definition block; its bare text "Graph backup ID" is kept as description (see the row).
 //!
+//! Note: The 200 response is documented as "None", but the example shows an empty JSON object "{ }" (the API Explorer definition DeleteBackup2 agrees: schema "object", example {}); the client ignores the body.
+//!
+//! Note: The example request line writes the backup placeholder as {backupId}; it stands for the URI parameter backup_id (same in the API Explorer definition).
+//!
 //! Spec: `spec/ges/delete_backup.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -30,6 +37,56 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: Some(64usize),
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `backup_id`.
+const BACKUP_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `graph_id`.
+const GRAPH_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `delete_backup`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -51,82 +108,29 @@ pub struct DeleteBackupInput {
     /// Wire name `graph_id`; mandatory.
     pub graph_id: Option<String>,
 }
+
 impl DeleteBackupInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(64usize),
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.backup_id {
-            v.check_str(
-                "backup_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("backup_id", value, &BACKUP_ID_RULES);
         } else {
             v.missing("backup_id", "backup_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.graph_id {
-            v.check_str(
-                "graph_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("graph_id", value, &GRAPH_ID_RULES);
         } else {
             v.missing("graph_id", "graph_id");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -151,33 +155,41 @@ impl DeleteBackupInput {
         Ok(request)
     }
 }
+
 /// What `delete_backup` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: None.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackupOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl DeleteBackupOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Builds and sends `delete_backup`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct DeleteBackupBuilder {
     client: hwcloud_runtime::Client,
     input: DeleteBackupInput,
 }
+
 impl DeleteBackupBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         DeleteBackupBuilder { client, input: DeleteBackupInput::default() }
     }
+
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -187,6 +199,7 @@ impl DeleteBackupBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Graph backup ID
     ///
     /// Wire name `backup_id`; mandatory.
@@ -196,6 +209,7 @@ impl DeleteBackupBuilder {
         self.input.backup_id = Some(value.into());
         self
     }
+
     /// Graph ID.
     ///
     /// Wire name `graph_id`; mandatory.
@@ -203,15 +217,18 @@ impl DeleteBackupBuilder {
         self.input.graph_id = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &DeleteBackupInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<DeleteBackupOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -229,9 +246,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Example response for a successful request
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{ }\n";
@@ -239,6 +258,8 @@ mod tests {
         let expected: serde_json::Value = serde_json::from_str("{}").expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Example response for a failed request
     #[test]
     fn example_response_1_status_400_round_trips() {
         let printed = "{\n    \"error_msg\": \"The graph backup does not exist or has been deleted.\",\n    \"error_code\": \"GES.7024\"\n}\n";
@@ -250,6 +271,8 @@ mod tests {
         .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Delete a backup.
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

@@ -18,7 +18,20 @@
 //! | 500 | Internal Server Error: Internal server error. |
 //! | 503 | Service Unavailable: Service unavailable. |
 //!
+//! API version 2.3.16.
+//!
+//! Note: Reassembled page. Part A (intl/en-us, updated 2025-12-25, the newest English text) is followed up to where the stored excerpt stops at the Table 5 header: Function, URI, Tables 1-4. Table 5 rows, the examples and the status codes come from the complete English version of the same URL updated 2024-05-20 (Part B), which has the same structure in the older plain-description wording.
+//!
+//! Note: Table 5 (400) is not retrieved in the 2025-12-25 text; the 2024-05-20 copy lists the same two fields (error_code, error_msg) and the same-date sibling page (Importing a Backup) prints them exactly as ges_error does, so the shared ges_error table is used.
+//!
+//! Note: Examples: the newest English examples are those of 2024-05-20 (bare "Endpoint" host, 400 example GES.0001 with error_code/error_msg), used here. The newer Chinese page (2025-12-18) writes the host as "https://{Endpoint}/" and its 400 example is {"errorCode": "GES.7049", "errorMessage": "The parameter \[backup_id\] is not exist."}; ges_error accepts those camelCase names as aliases.
+//!
+//! Note: API Explorer definition ExportBackup2 (Nov 2024) agrees on backup_id/export_path (both required) and job_id; it omits the X-Auth-Token header, which every English copy lists, so the header is kept.
+//!
+//! Note: The job_id is read with show_job (Querying the Job Status), the service's job waiter.
+//!
 //! Spec: `spec/ges/export_backup.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -28,6 +41,42 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: false,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: Some(64usize),
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `graph_id`.
+const GRAPH_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `export_backup`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -51,71 +100,30 @@ pub struct ExportBackupInput {
     /// Wire name `export_path`; mandatory.
     pub export_path: Option<String>,
 }
+
 impl ExportBackupInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(64usize),
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.graph_id {
-            v.check_str(
-                "graph_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("graph_id", value, &GRAPH_ID_RULES);
         } else {
             v.missing("graph_id", "graph_id");
         }
-        #[allow(unused_variables)]
-        if let Some(value) = &self.backup_id {
-        } else {
+        if self.backup_id.is_none() {
             v.missing("backup_id", "backup_id");
         }
-        #[allow(unused_variables)]
-        if let Some(value) = &self.export_path {
-        } else {
+        if self.export_path.is_none() {
             v.missing("export_path", "export_path");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -141,6 +149,7 @@ impl ExportBackupInput {
         Ok(request)
     }
 }
+
 /// The JSON request body of `export_backup` (Table 3 Request body parameters), as sent on the wire.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExportBackupRequestBody {
@@ -153,6 +162,7 @@ pub struct ExportBackupRequestBody {
     /// Wire name `export_path`; mandatory.
     pub export_path: String,
 }
+
 impl ExportBackupRequestBody {
     /// Checks the documented rules of every field (a server can use this on what it receives).
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
@@ -160,7 +170,10 @@ impl ExportBackupRequestBody {
         v.finish()
     }
 }
+
 /// What `export_backup` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 4 Response body parameter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExportBackupOutput {
@@ -172,26 +185,31 @@ pub struct ExportBackupOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl ExportBackupOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Builds and sends `export_backup`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct ExportBackupBuilder {
     client: hwcloud_runtime::Client,
     input: ExportBackupInput,
 }
+
 impl ExportBackupBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         ExportBackupBuilder { client, input: ExportBackupInput::default() }
     }
+
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -201,6 +219,7 @@ impl ExportBackupBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Graph ID.
     ///
     /// Wire name `graph_id`; mandatory.
@@ -208,6 +227,7 @@ impl ExportBackupBuilder {
         self.input.graph_id = Some(value.into());
         self
     }
+
     /// Backup ID.
     ///
     /// Wire name `backup_id`; mandatory.
@@ -215,6 +235,7 @@ impl ExportBackupBuilder {
         self.input.backup_id = Some(value.into());
         self
     }
+
     /// Export path in OBS.
     ///
     /// Wire name `export_path`; mandatory.
@@ -222,15 +243,49 @@ impl ExportBackupBuilder {
         self.input.export_path = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &ExportBackupInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<ExportBackupOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Sends the request, then waits for the job it started (see
+    #[doc = concat!(
+        " [`super::", stringify!(show_job), "::", stringify!(ShowJobBuilder),
+        "::wait_for`])."
+    )]
+    pub async fn send_and_wait(
+        self,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<(ExportBackupOutput, super::show_job::ShowJobOutput), hwcloud_runtime::Error> {
+        let mut waiter = super::show_job::ShowJobBuilder::new(self.client.clone());
+        if let Some(value) = &self.input.project_id {
+            waiter = waiter.project_id(value.clone());
+        }
+        if let Some(value) = &self.input.graph_id {
+            waiter = waiter.graph_id(value.clone());
+        }
+        let started = self.send().await?;
+        let Some(job_id) = started.job_id.clone() else {
+            return Err(hwcloud_runtime::Error::Decode {
+                operation: OPERATION.name,
+                status: started.http_status(),
+                request_id: started.request_id().map(str::to_owned),
+                path: "job_id".into(),
+                message: "the response has no job id to wait for".into(),
+            });
+        };
+        let finished = waiter.wait_for(job_id, options, on_progress).await?;
+        Ok((started, finished))
+    }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -248,9 +303,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Example response for a successful request
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{\n  \"job_id\" : \"ff8080815f9a3c84015f9a438ff70001\"\n}\n";
@@ -259,6 +316,8 @@ mod tests {
             serde_json::from_str("{\"job_id\":\"ff8080815f9a3c84015f9a438ff70001\"}").expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Example response for a failed request
     #[test]
     fn example_response_1_status_400_round_trips() {
         let printed = "{\n  \"error_msg\" : \"Parameter error!\",\n  \"error_code\" : \"GES.0001\"\n}\n";
@@ -269,6 +328,8 @@ mod tests {
                 .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Export a backup.
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

@@ -18,9 +18,14 @@
 //! | 500 | Internal Server Error: Internal server error. |
 //! | 503 | Service Unavailable: Service unavailable. |
 //!
+//! API version 2.3.16.
+//!
 //! **Spec correction:** The 400 example sends errorCode/errorMessage while Table 5 says error_code/error_msg. Real servers send both shapes; ges_error accepts errorCode/errorMessage as aliases, so the example is kept as printed.
 //!
+//! Note: The job_id returned is read with show_job (Querying the Job Status), the service's job waiter.
+//!
 //! Spec: `spec/ges/import_backup.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -30,6 +35,42 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: false,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: Some(64usize),
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `graph_id`.
+const GRAPH_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `import_backup`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -49,66 +90,27 @@ pub struct ImportBackupInput {
     /// Wire name `import_path`; mandatory.
     pub import_path: Option<String>,
 }
+
 impl ImportBackupInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(64usize),
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.graph_id {
-            v.check_str(
-                "graph_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("graph_id", value, &GRAPH_ID_RULES);
         } else {
             v.missing("graph_id", "graph_id");
         }
-        #[allow(unused_variables)]
-        if let Some(value) = &self.import_path {
-        } else {
+        if self.import_path.is_none() {
             v.missing("import_path", "import_path");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -133,6 +135,7 @@ impl ImportBackupInput {
         Ok(request)
     }
 }
+
 /// The JSON request body of `import_backup` (Table 3 Request body parameter), as sent on the wire.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ImportBackupRequestBody {
@@ -141,6 +144,7 @@ pub struct ImportBackupRequestBody {
     /// Wire name `import_path`; mandatory.
     pub import_path: String,
 }
+
 impl ImportBackupRequestBody {
     /// Checks the documented rules of every field (a server can use this on what it receives).
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
@@ -148,7 +152,10 @@ impl ImportBackupRequestBody {
         v.finish()
     }
 }
+
 /// What `import_backup` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 4 Response body parameter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImportBackupOutput {
@@ -160,26 +167,31 @@ pub struct ImportBackupOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl ImportBackupOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Builds and sends `import_backup`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct ImportBackupBuilder {
     client: hwcloud_runtime::Client,
     input: ImportBackupInput,
 }
+
 impl ImportBackupBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         ImportBackupBuilder { client, input: ImportBackupInput::default() }
     }
+
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -189,6 +201,7 @@ impl ImportBackupBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Graph ID.
     ///
     /// Wire name `graph_id`; mandatory.
@@ -196,6 +209,7 @@ impl ImportBackupBuilder {
         self.input.graph_id = Some(value.into());
         self
     }
+
     /// OBS path where the backup is to be imported.
     ///
     /// Wire name `import_path`; mandatory.
@@ -203,15 +217,49 @@ impl ImportBackupBuilder {
         self.input.import_path = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &ImportBackupInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<ImportBackupOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Sends the request, then waits for the job it started (see
+    #[doc = concat!(
+        " [`super::", stringify!(show_job), "::", stringify!(ShowJobBuilder),
+        "::wait_for`])."
+    )]
+    pub async fn send_and_wait(
+        self,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<(ImportBackupOutput, super::show_job::ShowJobOutput), hwcloud_runtime::Error> {
+        let mut waiter = super::show_job::ShowJobBuilder::new(self.client.clone());
+        if let Some(value) = &self.input.project_id {
+            waiter = waiter.project_id(value.clone());
+        }
+        if let Some(value) = &self.input.graph_id {
+            waiter = waiter.graph_id(value.clone());
+        }
+        let started = self.send().await?;
+        let Some(job_id) = started.job_id.clone() else {
+            return Err(hwcloud_runtime::Error::Decode {
+                operation: OPERATION.name,
+                status: started.http_status(),
+                request_id: started.request_id().map(str::to_owned),
+                path: "job_id".into(),
+                message: "the response has no job id to wait for".into(),
+            });
+        };
+        let finished = waiter.wait_for(job_id, options, on_progress).await?;
+        Ok((started, finished))
+    }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -229,9 +277,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Example response for a successful request
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{\n  \"job_id\" : \"ff8080815f9a3c84015f9a438ff70001\"\n}\n";
@@ -240,6 +290,8 @@ mod tests {
             serde_json::from_str("{\"job_id\":\"ff8080815f9a3c84015f9a438ff70001\"}").expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Example response for a failed request
     #[test]
     fn example_response_1_status_400_round_trips() {
         let printed = "{\n    \"errorCode\": \"GES.7049\",\n    \"errorMessage\": \"The parameter [import_path] is not exist.\"\n}\n";
@@ -251,6 +303,8 @@ mod tests {
         .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Import a backup.
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

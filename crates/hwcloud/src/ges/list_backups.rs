@@ -18,7 +18,18 @@
 //! | 500 | Internal Server Error: Internal server error. |
 //! | 503 | Service Unavailable: Service unavailable. |
 //!
+//! API version 1.0.0.
+//!
+//! Note: Reassembled page. Part A (intl/en-us, updated 2025-12-25, the newest English text) is followed up to where the stored excerpt stops inside Table 4. The backup_list object (Table 5) is the shared backup_list table: the sibling page Listing Backups of a Graph of the same date uses the same object, and its 2025-12-25 rows match the fragment of this page's Table 5 that was retrieved (id, name, backup_method).
+//!
+//! Note: Disagreements on backup_list, resolved for the newest English text: backup_method is auto/manual/import (2025-12-25 and intl/en-us 2024-05-23) where the eu copies and the API Explorer definition say "auto or manual"; arch is "CPU architecture of the graph associated with the backup" (2025-12-25) where 2024-05-23 says "... of the graph node ..."; status is the bare list backing_up/success/failed.
+//!
+//! Note: The API Explorer definition ListBackups2 (Nov 2024) also lists a backup_list field encrypted (boolean, default false) that no English copy of this page or of its sibling prints; it is not added (see the 200 example's correction). Types otherwise agree (backup_count int32 = Integer; duration/size/timestamps int64 = Long).
+//!
+//! Note: The 400 table, the examples and the status codes were not found in any English copy: the examples are the API Explorer definition's (bare "Endpoint" host as printed there; the request example has no title there, so the title is descriptive), and the status codes are the standard GES v2 table the page reproduces.
+//!
 //! Spec: `spec/ges/list_backups.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -28,6 +39,28 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: Some(64usize),
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `list_backups`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -51,40 +84,19 @@ pub struct ListBackupsInput {
     /// Wire name `offset`; optional.
     pub offset: Option<i32>,
 }
+
 impl ListBackupsInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(64usize),
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -107,7 +119,10 @@ impl ListBackupsInput {
         Ok(request)
     }
 }
+
 /// What `list_backups` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 4 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackupsOutput {
@@ -126,26 +141,31 @@ pub struct ListBackupsOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl ListBackupsOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Builds and sends `list_backups`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct ListBackupsBuilder {
     client: hwcloud_runtime::Client,
     input: ListBackupsInput,
 }
+
 impl ListBackupsBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         ListBackupsBuilder { client, input: ListBackupsInput::default() }
     }
+
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -155,6 +175,7 @@ impl ListBackupsBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Maximum number of resources per page.
     ///
     /// **Default value:** 10
@@ -164,6 +185,7 @@ impl ListBackupsBuilder {
         self.input.limit = Some(value);
         self
     }
+
     /// Starting position of the request.
     ///
     /// **Default value:** 0
@@ -173,15 +195,78 @@ impl ListBackupsBuilder {
         self.input.offset = Some(value);
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &ListBackupsInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<ListBackupsOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page).
+    ///
+    /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
+    /// server keeps answering with the same page.
+    pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<ListBackupsOutput, hwcloud_runtime::Error>> {
+        use futures::StreamExt;
+        let client = self.client;
+        let input = self.input;
+        let Some(limit) = input.limit.map(i64::from).or(Some(10i64)) else {
+            let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+            v.missing("limit", "limit");
+            return futures::stream::once(async move { v.finish().map(|()| unreachable!()) }).boxed();
+        };
+        let start = input.offset.map(i64::from).unwrap_or(0);
+        hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
+            let client = client.clone();
+            let mut input = input.clone();
+            let wire_offset = offset;
+            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            async move {
+                let (Ok(offset), Ok(limit)) = page_params else {
+                    let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+                    v.push("limit", "maximum", "paging went past the largest offset an Integer can hold".into());
+                    return Err(v.finish().expect_err("a violation was pushed"));
+                };
+                input.offset = Some(offset);
+                input.limit = Some(limit);
+                send(&client, input).await
+            }
+        })
+        .boxed()
+    }
+
+    /// Every item of every page, fetched lazily; at most one page is held in memory.
+    pub fn into_items(
+        self,
+    ) -> futures::stream::BoxStream<'static, Result<crate::ges::types::GraphBackup, hwcloud_runtime::Error>> {
+        use futures::StreamExt;
+        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+    }
 }
+
+impl hwcloud_runtime::pager::Page for ListBackupsOutput {
+    type Item = crate::ges::types::GraphBackup;
+    fn item_count(&self) -> usize {
+        self.backup_list.as_ref().map_or(0, Vec::len)
+    }
+
+    fn total(&self) -> Option<i64> {
+        self.backup_count.map(i64::from)
+    }
+
+    fn into_items(self) -> Vec<Self::Item> {
+        self.backup_list.unwrap_or_default()
+    }
+
+    fn fingerprint(&self) -> u64 {
+        hwcloud_runtime::pager::fingerprint(&self.backup_list)
+    }
+}
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -199,9 +284,12 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Example response for a successful request
+    /// Corrected in the spec: No English copy of this page reached the examples; this is the API Explorer definition's example (the page prints its first item and points to apidefs/GES_ListBackups2.txt for the other two), with each item's "encrypted": false removed, because no English backup_list table lists an encrypted field.
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{\n  \"backup_count\": 3,\n  \"backup_list\": [\n    {\n      \"arch\": \"x86_64\",\n      \"backup_method\": \"manual\",\n      \"data_store_version\": \"2.2.21\",\n      \"duration\": 54,\n      \"end_time\": \"2021-06-08T13:56:08\",\n      \"end_timestamp\": 1623160568000,\n      \"graph_id\": \"4c5f882d-a813-4d78-a8e3-6d3212ddd121\",\n      \"graph_name\": \"ges060803_nodelete\",\n      \"graph_size_type_index\": \"1\",\n      \"graph_status\": \"200\",\n      \"id\": \"ada3e720-ab87-48cb-bff7-3ec5ae1a9652\",\n      \"name\": \"ges060803_nodelete-20210608135513\",\n      \"size\": 1,\n      \"start_time\": \"2021-06-08T13:55:13\",\n      \"start_timestamp\": 1623160513000,\n      \"status\": \"success\"\n    },\n    {\n      \"arch\": \"x86_64\",\n      \"backup_method\": \"auto\",\n      \"data_store_version\": \"2.2.21\",\n      \"duration\": 0,\n      \"end_time\": \"2021-06-09T12:33:24\",\n      \"end_timestamp\": 1623242004000,\n      \"graph_id\": \"4c5f882d-a813-4d78-a8e3-6d3212ddd121\",\n      \"graph_name\": \"ges060803_nodelete\",\n      \"graph_size_type_index\": \"1\",\n      \"graph_status\": \"200\",\n      \"id\": \"7ed3f51d-816d-4651-9129-fe21b64b5c91\",\n      \"name\": \"ges060803_nodelete_20210609203323_auto\",\n      \"size\": 1,\n      \"start_time\": \"2021-06-09T12:33:24\",\n      \"start_timestamp\": 1623242004000,\n      \"status\": \"success\"\n    },\n    {\n      \"arch\": \"x86_64\",\n      \"backup_method\": \"manual\",\n      \"data_store_version\": \"2.2.23\",\n      \"duration\": 53,\n      \"end_time\": \"2021-06-08T13:56:17\",\n      \"end_timestamp\": 1623160577000,\n      \"graph_id\": \"9b9a05c2-0cdb-41ac-b55f-93caffb0519a\",\n      \"graph_name\": \"ges060802_nodelete\",\n      \"graph_size_type_index\": \"0\",\n      \"graph_status\": \"400\",\n      \"id\": \"604bfb46-04dd-45fc-a9ae-df24a0705b9d\",\n      \"name\": \"ges060802_nodelete-20210608135523\",\n      \"size\": 1,\n      \"start_time\": \"2021-06-08T13:55:24\",\n      \"start_timestamp\": 1623160524000,\n      \"status\": \"success\"\n    }\n  ]\n}\n";
@@ -212,6 +300,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Example response for a failed request
     #[test]
     fn example_response_1_status_400_round_trips() {
         let printed =
@@ -224,6 +314,8 @@ mod tests {
         .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Query the list of all backups.
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

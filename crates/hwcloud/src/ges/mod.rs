@@ -3,78 +3,98 @@
 //!
 //! Endpoint: `https://ges.{region}.myhuaweicloud.com`.
 //!
+//! Regions named in the documentation: cn-north-4.
+//!
 //! The only region printed in the collected pages and in signing.md is cn-north-4; other regions follow the same documented host pattern, ges.{region}.myhuaweicloud.com.
 //!
 //! ges_error is the 400 table of every GES v2 management-plane page (import_backup, delete_backup, list_graph_backups as printed; create_backup, export_backup, list_backups and show_job, whose 2025-12-25 copies stop before or inside that table, by the same-date sibling pages). backup_list is shared by list_graph_backups and list_backups, which print the same backup_list object.
 //!
 //! Job waiter: import_backup, create_backup and export_backup return a job_id; show_job (Querying the Job Status, 2025-12-25) reads it. Its status Range lists pending, running, success, partiallyFailed and failed; pending and running are in progress, success is success, failed and partiallyFailed are failures. The failure cause is the fail_reason field.
+
+pub mod types;
+
 /// Adding a Backup (1.0.0)
 pub mod create_backup;
+
 /// Deleting a Backup (1.0.0)
 pub mod delete_backup;
+
 /// Exporting a Backup (2.3.16)
 pub mod export_backup;
+
 /// Importing a Backup (2.3.16)
 pub mod import_backup;
+
 /// Listing All Backups (1.0.0)
 pub mod list_backups;
+
 /// Listing Backups of a Graph (1.0.0)
 pub mod list_graph_backups;
+
 /// Querying the Job Status (1.0.0)
 pub mod show_job;
-pub mod types;
+
 /// How this service's endpoint is found for a region.
 pub static SERVICE: hwcloud_runtime::ServiceSpec = hwcloud_runtime::ServiceSpec {
     name: "ges",
     endpoint_template: Some("https://ges.{region}.myhuaweicloud.com"),
     endpoint_table: &[],
 };
+
 /// Client for Graph Engine Service (GES): one method per operation, each returning its builder.
 #[derive(Debug, Clone)]
 pub struct GesClient {
     client: hwcloud_runtime::Client,
 }
+
 impl GesClient {
     /// A client for this service over a configured runtime client.
     pub fn new(client: hwcloud_runtime::Client) -> Self {
         GesClient { client }
     }
+
     /// Adding a Backup (1.0.0)
     ///
     /// Add a backup. If data in the current graph is incorrect or faulty, you can start the backup graph to restore the data.
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder {
         create_backup::CreateBackupBuilder::new(self.client.clone())
     }
+
     /// Deleting a Backup (1.0.0)
     ///
     /// This API is used to delete a backup.
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder {
         delete_backup::DeleteBackupBuilder::new(self.client.clone())
     }
+
     /// Exporting a Backup (2.3.16)
     ///
     /// This API is used to export a GES graph instance backup to OBS.
     pub fn export_backup(&self) -> export_backup::ExportBackupBuilder {
         export_backup::ExportBackupBuilder::new(self.client.clone())
     }
+
     /// Importing a Backup (2.3.16)
     ///
     /// This API is used to import a GES graph instance backup from OBS.
     pub fn import_backup(&self) -> import_backup::ImportBackupBuilder {
         import_backup::ImportBackupBuilder::new(self.client.clone())
     }
+
     /// Listing All Backups (1.0.0)
     ///
     /// This API is used to list all backups.
     pub fn list_backups(&self) -> list_backups::ListBackupsBuilder {
         list_backups::ListBackupsBuilder::new(self.client.clone())
     }
+
     /// Listing Backups of a Graph (1.0.0)
     ///
     /// This API is used to list backups of a graph.
     pub fn list_graph_backups(&self) -> list_graph_backups::ListGraphBackupsBuilder {
         list_graph_backups::ListGraphBackupsBuilder::new(self.client.clone())
     }
+
     /// Querying the Job Status (1.0.0)
     ///
     /// This API is used to query the execution status of a job. Asynchronous APIs that are used to create, stop, start, delete, and import graphs will return job IDs after commands are sent. You can query the job execution status according to the job IDs.

@@ -18,7 +18,22 @@
 //! | 500 | Internal Server Error: Internal server error. |
 //! | 503 | Service Unavailable: Service unavailable. |
 //!
+//! API version 1.0.0.
+//!
+//! Note: Reassembled page (management-plane API, not /ges/v1.0/.../jobs/{job_id}/status). Part A (updated 2025-12-25, the newest English text; fullest copy on intl/ar-mena) is followed up to where it stops inside Table 3 at the job_detail row. The remaining rows and tables come from the v1.0 twin page (English, 2024-12-03, camelCase names; renamed to the v2 snake_case names confirmed by the API Explorer definition and the Chinese v2 page) and, where no English copy reached, from the Chinese v2 page / API Explorer definition (Part C).
+//!
+//! Note: Disagreement on status values: the 2025-12-25 English page lists pending, running, success, partiallyFailed, failed; the older English version (2024-12-03) and the API Explorer definition (Nov 2024) lack partiallyFailed. Followed the newest English text.
+//!
+//! Note: Disagreement on the time format: the English rows say "yyyy-MM-dd HH:mm:ss"; the API Explorer definition says "yyyy-MM-dd'T'HH:mm:ss", and the example shows "2018-11-27T21:39:00". The English prose is kept; the fields are plain Strings either way.
+//!
+//! Note: The job_detail_path rows (path, log, status, cause, total_lines, failed_lines, successful_lines) exist only in the Chinese v2 page and the API Explorer definition; their descriptions are English renderings of the Chinese text (e.g. 导入总行数。其值为-1时表示当前版本没有返回该字段). The status values success/failed/partFailed are as printed there (meaning fully succeeded / fully failed / partially succeeded).
+//!
+//! Note: The 400 table, the examples and the status codes were not found in any English copy: the examples are the API Explorer definition's as printed on the page (bare "Endpoint" host; the request example has no title there, so the title is descriptive), and the status codes are the standard GES v2 table the page reproduces.
+//!
+//! Note: This operation is the service's job waiter (service.yaml 'job:'): it needs the graph_id of the call that returned the job id as well as the job id.
+//!
 //! Spec: `spec/ges/show_job.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -28,6 +43,56 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: Some(64usize),
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `graph_id`.
+const GRAPH_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `job_id`.
+const JOB_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `show_job`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -47,82 +112,29 @@ pub struct ShowJobInput {
     /// Wire name `job_id`; mandatory.
     pub job_id: Option<String>,
 }
+
 impl ShowJobInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(64usize),
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.graph_id {
-            v.check_str(
-                "graph_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("graph_id", value, &GRAPH_ID_RULES);
         } else {
             v.missing("graph_id", "graph_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.job_id {
-            v.check_str(
-                "job_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("job_id", value, &JOB_ID_RULES);
         } else {
             v.missing("job_id", "job_id");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -147,7 +159,10 @@ impl ShowJobInput {
         Ok(request)
     }
 }
+
 /// What `show_job` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 3 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobOutput {
@@ -216,16 +231,19 @@ pub struct ShowJobOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl ShowJobOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Documented values of `status`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -245,6 +263,7 @@ pub enum ShowJobOutputStatus {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl ShowJobOutputStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -258,6 +277,7 @@ impl ShowJobOutputStatus {
         }
     }
 }
+
 impl From<&str> for ShowJobOutputStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -270,32 +290,38 @@ impl From<&str> for ShowJobOutputStatus {
         }
     }
 }
+
 impl std::fmt::Display for ShowJobOutputStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ShowJobOutputStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ShowJobOutputStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(ShowJobOutputStatus::from(value.as_ref()))
     }
 }
+
 /// Builds and sends `show_job`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct ShowJobBuilder {
     client: hwcloud_runtime::Client,
     input: ShowJobInput,
 }
+
 impl ShowJobBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         ShowJobBuilder { client, input: ShowJobInput::default() }
     }
+
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -305,6 +331,7 @@ impl ShowJobBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Graph ID.
     ///
     /// Wire name `graph_id`; mandatory.
@@ -312,6 +339,7 @@ impl ShowJobBuilder {
         self.input.graph_id = Some(value.into());
         self
     }
+
     /// ID of an asynchronous job.
     ///
     /// Wire name `job_id`; mandatory.
@@ -319,15 +347,56 @@ impl ShowJobBuilder {
         self.input.job_id = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &ShowJobInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<ShowJobOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Polls this operation for `job_id` with backoff until the job reaches a documented final status.
+    ///
+    /// Returns the final response on success; [`hwcloud_runtime::Error::JobFailed`] with the server's
+    /// reason, or [`hwcloud_runtime::Error::JobTimedOut`] with the last status seen. `on_progress` is
+    /// called whenever the status changes, e.g. to draw a progress bar.
+    pub async fn wait_for(
+        self,
+        job_id: impl Into<String>,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<ShowJobOutput, hwcloud_runtime::Error> {
+        let job_id = job_id.into();
+        let client = self.client;
+        let input = self.input;
+        hwcloud_runtime::waiter::wait_for_job(
+            &job_id,
+            |id: &str| {
+                let mut input = input.clone();
+                input.job_id = Some(id.to_owned());
+                let client = client.clone();
+                async move { send(&client, input).await }
+            },
+            |job: &ShowJobOutput| {
+                let status: Option<String> = Some(job).and_then(|o| o.status.as_ref()).map(|s| s.to_string());
+                let reason: Option<String> = Some(job).and_then(|o| o.fail_reason.as_ref()).map(|s| s.to_string());
+                let state = match status.as_deref() {
+                    Some("success") => hwcloud_runtime::waiter::JobState::Succeeded,
+                    Some("failed") | Some("partiallyFailed") => hwcloud_runtime::waiter::JobState::Failed,
+                    _ => hwcloud_runtime::waiter::JobState::InProgress,
+                };
+                (state, status.unwrap_or_default(), reason)
+            },
+            options,
+            on_progress,
+        )
+        .await
+    }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -345,9 +414,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Example response for a successful request
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{\n  \"begin_time\": \"2018-11-27T21:39:00\", \"end_time\": \"2018-11-27T21:39:56\",\n  \"job_detail\": {\n    \"edgeset_path\":   [{\"cause\": null, \"log\": null, \"path\": \"ges-ui/auDatas/list_set_edge.csv\",   \"status\": \"success\"}],\n    \"schema_path\":    [{\"cause\": null, \"log\": null, \"path\": \"ges-ui/auDatas/list_set_schema.xml\", \"status\": \"success\"}],\n    \"vertexset_path\": [{\"cause\": null, \"log\": null, \"path\": \"ges-ui/auDatas/list_set_vertex.csv\", \"status\": \"success\"}]\n  },\n  \"job_id\": \"ff80808167f09aaa0167f19b35ec0305\", \"job_name\": \"ImportGraph\", \"job_progress\": 0,\n  \"job_type\": \"GraphManagement\", \"related_graph\": \"GES_UI_AUTO\", \"status\": \"success\"\n}\n";
@@ -358,6 +429,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Example response for a failed request
     #[test]
     fn example_response_1_status_400_round_trips() {
         let printed = "{\"error_code\": \"GES.8301\", \"error_msg\": \"can not find job, jobId is ff808081646e81d40164c5fb414b2b1a1\"}\n";
@@ -369,6 +442,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Query the status of a job.
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

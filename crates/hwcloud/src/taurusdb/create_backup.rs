@@ -11,7 +11,14 @@
 //!
 //! Success: HTTP 201. Not idempotent: never re-sent once the request may have reached the server.
 //!
+//! Status codes: For details, see Status Codes.
+//!
+//! Note: The seed is a flattened rendering of the page without table titles, URL or update date; the table titles below are the usual ones of the TaurusDB pages (URI parameters, Request header parameters, Request body parameters, Response body parameters, backup).
+//!
+//! Note: The page has no Content-Type row in its header table; the transport sets it for the JSON body.
+//!
 //! Spec: `spec/taurusdb/create_backup.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -21,6 +28,84 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[201u16],
     idempotent: false,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: Some(32usize),
+    min_length: None,
+    max_length: None,
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `instance_id`.
+const INSTANCE_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: false,
+    length: Some(36usize),
+    min_length: None,
+    max_length: None,
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: Some("in07"),
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `name`.
+const NAME_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: false,
+    length: None,
+    min_length: Some(4usize),
+    max_length: Some(64usize),
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "-_",
+        description: "letters, digits, \"-\", \"_\"",
+    }),
+    starts_with_letter: true,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `description`.
+const DESCRIPTION_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: false,
+    length: None,
+    min_length: None,
+    max_length: Some(256usize),
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "\r!<\"='>&",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `create_backup`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -58,115 +143,32 @@ pub struct CreateBackupInput {
     /// Wire name `description`; optional.
     pub description: Option<String>,
 }
+
 impl CreateBackupInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: Some(32usize),
-                    min_length: None,
-                    max_length: None,
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.instance_id {
-            v.check_str(
-                "instance_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: false,
-                    length: Some(36usize),
-                    min_length: None,
-                    max_length: None,
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: Some("in07"),
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("instance_id", value, &INSTANCE_ID_RULES);
         } else {
             v.missing("instance_id", "instance_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.name {
-            v.check_str(
-                "name",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: false,
-                    length: None,
-                    min_length: Some(4usize),
-                    max_length: Some(64usize),
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "-_",
-                        description: "letters, digits, \"-\", \"_\"",
-                    }),
-                    starts_with_letter: true,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("name", value, &NAME_RULES);
         } else {
             v.missing("name", "name");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.description {
-            v.check_str(
-                "description",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: false,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(256usize),
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "\r!<\"='>&",
-                    sensitive: false,
-                },
-            );
+            v.check_str("description", value, &DESCRIPTION_RULES);
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -192,6 +194,7 @@ impl CreateBackupInput {
         Ok(request)
     }
 }
+
 /// The JSON request body of `create_backup` (Request body parameters), as sent on the wire.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBackupRequestBody {
@@ -215,78 +218,23 @@ pub struct CreateBackupRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
 impl CreateBackupRequestBody {
     /// Checks the documented rules of every field (a server can use this on what it receives).
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        v.check_str(
-            "instance_id",
-            &self.instance_id,
-            &hwcloud_runtime::validate::StrRules {
-                non_empty: false,
-                length: Some(36usize),
-                min_length: None,
-                max_length: None,
-                charset: Some(hwcloud_runtime::validate::Charset {
-                    letters: true,
-                    lowercase: false,
-                    uppercase: false,
-                    digits: true,
-                    extra: "",
-                    description: "letters, digits",
-                }),
-                starts_with_letter: false,
-                prefix: None,
-                suffix: Some("in07"),
-                forbidden_chars: "",
-                sensitive: false,
-            },
-        );
-        v.check_str(
-            "name",
-            &self.name,
-            &hwcloud_runtime::validate::StrRules {
-                non_empty: false,
-                length: None,
-                min_length: Some(4usize),
-                max_length: Some(64usize),
-                charset: Some(hwcloud_runtime::validate::Charset {
-                    letters: true,
-                    lowercase: false,
-                    uppercase: false,
-                    digits: true,
-                    extra: "-_",
-                    description: "letters, digits, \"-\", \"_\"",
-                }),
-                starts_with_letter: true,
-                prefix: None,
-                suffix: None,
-                forbidden_chars: "",
-                sensitive: false,
-            },
-        );
+        v.check_str("instance_id", &self.instance_id, &INSTANCE_ID_RULES);
+        v.check_str("name", &self.name, &NAME_RULES);
         if let Some(value) = &self.description {
-            v.check_str(
-                "description",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: false,
-                    length: None,
-                    min_length: None,
-                    max_length: Some(256usize),
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "\r!<\"='>&",
-                    sensitive: false,
-                },
-            );
+            v.check_str("description", value, &DESCRIPTION_RULES);
         }
         v.finish()
     }
 }
+
 /// What `create_backup` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 201: Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBackupOutput {
@@ -303,16 +251,19 @@ pub struct CreateBackupOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl CreateBackupOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Documented values of `X-Language`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -326,6 +277,7 @@ pub enum CreateBackupXLanguage {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl CreateBackupXLanguage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -336,6 +288,7 @@ impl CreateBackupXLanguage {
         }
     }
 }
+
 impl From<&str> for CreateBackupXLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -345,32 +298,38 @@ impl From<&str> for CreateBackupXLanguage {
         }
     }
 }
+
 impl std::fmt::Display for CreateBackupXLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for CreateBackupXLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for CreateBackupXLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(CreateBackupXLanguage::from(value.as_ref()))
     }
 }
+
 /// Builds and sends `create_backup`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct CreateBackupBuilder {
     client: hwcloud_runtime::Client,
     input: CreateBackupInput,
 }
+
 impl CreateBackupBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         CreateBackupBuilder { client, input: CreateBackupInput::default() }
     }
+
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// **Range:** The value contains 32 characters. Only letters and digits are allowed.
@@ -380,6 +339,7 @@ impl CreateBackupBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Request language type.
     ///
     /// **Default value:** en-us
@@ -391,6 +351,7 @@ impl CreateBackupBuilder {
         self.input.x_language = Some(value.into());
         self
     }
+
     /// Instance ID, which uniquely identifies an instance.
     ///
     /// **Range:** The value contains 36 characters with a suffix of in07. Only letters and digits are allowed.
@@ -400,6 +361,7 @@ impl CreateBackupBuilder {
         self.input.instance_id = Some(value.into());
         self
     }
+
     /// Backup name.
     ///
     /// **Range:** The name must start with a letter and consist of 4 to 64 characters. Only letters (case-sensitive), digits, hyphens (-), and underscores (_) are allowed.
@@ -409,6 +371,7 @@ impl CreateBackupBuilder {
         self.input.name = Some(value.into());
         self
     }
+
     /// Backup description.
     ///
     /// **Range:** The description can consist of up to 256 characters. It cannot contain carriage returns or any of the following special characters: !&lt;"='&gt;&amp;
@@ -418,15 +381,46 @@ impl CreateBackupBuilder {
         self.input.description = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &CreateBackupInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<CreateBackupOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Sends the request, then waits for the job it started (see
+    #[doc = concat!(
+        " [`super::", stringify!(show_job), "::", stringify!(ShowJobBuilder),
+        "::wait_for`])."
+    )]
+    pub async fn send_and_wait(
+        self,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<(CreateBackupOutput, super::show_job::ShowJobOutput), hwcloud_runtime::Error> {
+        let mut waiter = super::show_job::ShowJobBuilder::new(self.client.clone());
+        if let Some(value) = &self.input.project_id {
+            waiter = waiter.project_id(value.clone());
+        }
+        let started = self.send().await?;
+        let Some(job_id) = started.job_id.clone() else {
+            return Err(hwcloud_runtime::Error::Decode {
+                operation: OPERATION.name,
+                status: started.http_status(),
+                request_id: started.request_id().map(str::to_owned),
+                path: "job_id".into(),
+                message: "the response has no job id to wait for".into(),
+            });
+        };
+        let finished = waiter.wait_for(job_id, options, on_progress).await?;
+        Ok((started, finished))
+    }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -444,9 +438,12 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Success.
+    /// Corrected in the spec: The printed body is not valid JSON: the comma after "description": "Manual backup" is missing. It is added here; nothing else is changed.
     #[test]
     fn example_response_0_status_201_round_trips() {
         let printed = "{ \"backup\" : { \"id\" : \"2f4ddb93-b901-4b08-93d8-1d2e472f30fe\", \"name\" : \"backup-1\", \"description\": \"Manual backup\", \"begin_time\" : \"2020-07-07T01:17:05+0800\", \"status\" : \"BUILDING\", \"type\" : \"manual\", \"instance_id\" : \"07033b125fd94a8a96896f8bcfee6ddain07\" }, \"job_id\" : \"e0fbbfc8-1ac4-4721-b9e9-7dd685c5bdd7\" }\n";
@@ -457,6 +454,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Creating a manual backup
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

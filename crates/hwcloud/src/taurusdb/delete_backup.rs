@@ -11,7 +11,16 @@
 //!
 //! Success: HTTP 200. Idempotent: transient failures are retried.
 //!
+//! Status codes: For details, see Status Codes.
+//!
+//! Note: The Huawei intl English page is not in the store. The only English text is the Open Telekom Cloud edition of the same page (DeleteGaussMySqlBackup, opentelekomcloud-docs/taurusdb @ 37b153ed, 2025-12-15), transcribed here with 'description:'. The newest Huawei text is the Chinese page (2026-02-10, Definition/Constraints/Range/Default style); it agrees with OTC on every row and adds the rules and values marked in the rows below.
+//!
+//! Note: Unlike GeminiDB's delete, this API answers 200 with the deleted backup's ID and name and starts no job.
+//!
+//! Note: The API Explorer definition (GaussDB DeleteGaussMySqlBackup, crate 0.1.20260828) agrees on names, types and mandatory flags; it declares consumes application/x-www-form-urlencoded although no body is sent.
+//!
 //! Spec: `spec/taurusdb/delete_backup.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -21,6 +30,42 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: Some(32usize),
+    min_length: None,
+    max_length: None,
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
+/// Documented rules of `backup_id`.
+const BACKUP_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: None,
+    min_length: None,
+    max_length: None,
+    charset: None,
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `delete_backup`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -42,61 +87,24 @@ pub struct DeleteBackupInput {
     /// **Spec correction:** OTC says only "Language."; the values en-us / zh-cn and the default en-us are from the newest Huawei page (Chinese, 2026-02-10: 取值范围 en-us, zh-cn; 默认取值 en-us).
     pub x_language: Option<DeleteBackupXLanguage>,
 }
+
 impl DeleteBackupInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: Some(32usize),
-                    min_length: None,
-                    max_length: None,
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
         if let Some(value) = &self.backup_id {
-            v.check_str(
-                "backup_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: None,
-                    min_length: None,
-                    max_length: None,
-                    charset: None,
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("backup_id", value, &BACKUP_ID_RULES);
         } else {
             v.missing("backup_id", "backup_id");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -120,7 +128,10 @@ impl DeleteBackupInput {
         Ok(request)
     }
 }
+
 /// What `delete_backup` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 3 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackupOutput {
@@ -137,16 +148,19 @@ pub struct DeleteBackupOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl DeleteBackupOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Documented values of `X-Language`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -160,6 +174,7 @@ pub enum DeleteBackupXLanguage {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl DeleteBackupXLanguage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -170,6 +185,7 @@ impl DeleteBackupXLanguage {
         }
     }
 }
+
 impl From<&str> for DeleteBackupXLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -179,32 +195,38 @@ impl From<&str> for DeleteBackupXLanguage {
         }
     }
 }
+
 impl std::fmt::Display for DeleteBackupXLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for DeleteBackupXLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for DeleteBackupXLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(DeleteBackupXLanguage::from(value.as_ref()))
     }
 }
+
 /// Builds and sends `delete_backup`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct DeleteBackupBuilder {
     client: hwcloud_runtime::Client,
     input: DeleteBackupInput,
 }
+
 impl DeleteBackupBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         DeleteBackupBuilder { client, input: DeleteBackupInput::default() }
     }
+
     /// Project ID of a tenant in a region.
     ///
     /// Wire name `project_id`; mandatory.
@@ -214,6 +236,7 @@ impl DeleteBackupBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Backup file ID.
     ///
     /// Wire name `backup_id`; mandatory.
@@ -221,6 +244,7 @@ impl DeleteBackupBuilder {
         self.input.backup_id = Some(value.into());
         self
     }
+
     /// Language.
     ///
     /// Wire name `X-Language`; optional.
@@ -230,15 +254,18 @@ impl DeleteBackupBuilder {
         self.input.x_language = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &DeleteBackupInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<DeleteBackupOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -256,9 +283,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Success.
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed =
@@ -270,6 +299,8 @@ mod tests {
         .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Deleting a manual backup
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]

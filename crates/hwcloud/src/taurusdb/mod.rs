@@ -11,49 +11,61 @@
 //! taurusdb_error is the 400 and 500 response table printed on every TaurusDB page (MysqlErrorResponse in the API Explorer definitions, example {"error_code": "DBS.200022", "error_msg": "实例不存在"}).
 //!
 //! The job waiter reads show_job's job.status. Completed is success; Failed and Canceled (a task that will not complete) are failures; Pending (delayed task, not yet executed), Running and Unauthorized (awaiting authorization) are treated as not finished. Canceled and Unauthorized are listed only by the newest Huawei page (Chinese, 2026-02-10); see show_job.yaml.
+
+pub mod types;
+
 /// Creating a Manual Backup
 pub mod create_backup;
+
 /// Deleting a Manual Backup
 pub mod delete_backup;
+
 /// Querying Full Backups
 pub mod list_backups;
+
 /// Obtaining Information About a Task with a Specified ID
 pub mod show_job;
-pub mod types;
+
 /// How this service's endpoint is found for a region.
 pub static SERVICE: hwcloud_runtime::ServiceSpec = hwcloud_runtime::ServiceSpec {
     name: "taurusdb",
     endpoint_template: None,
     endpoint_table: &[("cn-north-4", "https://gaussdb.cn-north-4.myhuaweicloud.com")],
 };
+
 /// Client for TaurusDB: one method per operation, each returning its builder.
 #[derive(Debug, Clone)]
 pub struct TaurusdbClient {
     client: hwcloud_runtime::Client,
 }
+
 impl TaurusdbClient {
     /// A client for this service over a configured runtime client.
     pub fn new(client: hwcloud_runtime::Client) -> Self {
         TaurusdbClient { client }
     }
+
     /// Creating a Manual Backup
     ///
     /// This API is used to create a manual backup. Before calling this API:
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder {
         create_backup::CreateBackupBuilder::new(self.client.clone())
     }
+
     /// Deleting a Manual Backup
     ///
     /// This API is used to delete a manual backup. Before calling this API:
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder {
         delete_backup::DeleteBackupBuilder::new(self.client.clone())
     }
+
     /// Querying Full Backups
     ///
     /// This API is used to query backups according to search criteria. Before calling this API:
     pub fn list_backups(&self) -> list_backups::ListBackupsBuilder {
         list_backups::ListBackupsBuilder::new(self.client.clone())
     }
+
     /// Obtaining Information About a Task with a Specified ID
     ///
     /// This API is used to obtain task information from the task center.

@@ -9,7 +9,18 @@
 //!
 //! Success: HTTP 200. Idempotent: transient failures are retried.
 //!
+//! Status codes: For details, see Status Codes.
+//!
+//! Note: Constraints: This API is used to query asynchronous tasks of the last one month in the task center. After a task is generated, it takes several seconds to query the task ID.
+//!
+//! Note: The Function text ends in "Before calling this API:" in the stored 2026-01-05 copy; the list that follows it is not in the store.
+//!
+//! Note: The page was reassembled. project_id is the 2026-01-05 English text; the query and header tables and the id, name and start of status rows of Table 5 are the 2025-07-29 English copy of the same URL. The status value list is the newest Huawei page (Chinese, 2026-02-10), translated. The remaining rows of Table 5, Table 6, the 400/500 tables and the examples come from the Open Telekom Cloud English edition (ShowGaussMySqlJobInfo, opentelekomcloud-docs/taurusdb @ 37b153e, 2025-12-15; older single-paragraph wording, transcribed with 'description:').
+//!
+//! Note: The API Explorer definition (GaussDB ShowGaussMySqlJobInfo, crate 0.1.20260828) agrees on names, types and the mandatory id; it marks id, name, status, created and instance as always present and enumerates status as Pending, Running, Completed, Failed only. Its 200 example differs from OTC's only in the task id and name.
+//!
 //! Spec: `spec/taurusdb/show_job.yaml`.
+
 /// Static facts about this operation, from its spec file.
 pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
     service: &super::SERVICE,
@@ -19,6 +30,28 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     success: &[200u16],
     idempotent: true,
 };
+
+/// Documented rules of `project_id`.
+const PROJECT_ID_RULES: hwcloud_runtime::validate::StrRules = hwcloud_runtime::validate::StrRules {
+    non_empty: true,
+    length: Some(32usize),
+    min_length: None,
+    max_length: None,
+    charset: Some(hwcloud_runtime::validate::Charset {
+        letters: true,
+        lowercase: false,
+        uppercase: false,
+        digits: true,
+        extra: "",
+        description: "letters, digits",
+    }),
+    starts_with_letter: false,
+    prefix: None,
+    suffix: None,
+    forbidden_chars: "",
+    sensitive: false,
+};
+
 /// Everything the caller can set for `show_job`. Use the builder; `validate` lists every broken rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -44,45 +77,22 @@ pub struct ShowJobInput {
     /// Wire name `X-Language`; optional.
     pub x_language: Option<ShowJobXLanguage>,
 }
+
 impl ShowJobInput {
     /// Checks every documented rule; the error lists all violations at once.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-        #[allow(unused_variables)]
         if let Some(value) = &self.project_id {
-            v.check_str(
-                "project_id",
-                value,
-                &hwcloud_runtime::validate::StrRules {
-                    non_empty: true,
-                    length: Some(32usize),
-                    min_length: None,
-                    max_length: None,
-                    charset: Some(hwcloud_runtime::validate::Charset {
-                        letters: true,
-                        lowercase: false,
-                        uppercase: false,
-                        digits: true,
-                        extra: "",
-                        description: "letters, digits",
-                    }),
-                    starts_with_letter: false,
-                    prefix: None,
-                    suffix: None,
-                    forbidden_chars: "",
-                    sensitive: false,
-                },
-            );
+            v.check_str("project_id", value, &PROJECT_ID_RULES);
         } else {
             v.missing("project_id", "project_id");
         }
-        #[allow(unused_variables)]
-        if let Some(value) = &self.id {
-        } else {
+        if self.id.is_none() {
             v.missing("id", "id");
         }
         v.finish()
     }
+
     /// The request for this input: path filled with each parameter as one encoded segment.
     pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
         let path = format!(
@@ -105,7 +115,10 @@ impl ShowJobInput {
         Ok(request)
     }
 }
+
 /// What `show_job` returned: the documented response body, plus the HTTP status and request id.
+///
+/// HTTP 200: Table 4 Response body parameters.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobOutput {
@@ -117,16 +130,19 @@ pub struct ShowJobOutput {
     #[serde(skip)]
     meta: hwcloud_runtime::ResponseMeta,
 }
+
 impl ShowJobOutput {
     /// The `X-Request-Id` the service gave this response: quote it when asking support.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
+
     /// The HTTP status of the response (one of the documented success codes).
     pub fn http_status(&self) -> u16 {
         self.meta.status
     }
 }
+
 /// Documented values of `X-Language`.
 ///
 /// Values the documentation does not list are kept in `Unknown` and sent back unchanged.
@@ -140,6 +156,7 @@ pub enum ShowJobXLanguage {
     /// A value the documentation does not list, kept as received.
     Unknown(String),
 }
+
 impl ShowJobXLanguage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -150,6 +167,7 @@ impl ShowJobXLanguage {
         }
     }
 }
+
 impl From<&str> for ShowJobXLanguage {
     fn from(value: &str) -> Self {
         match value {
@@ -159,32 +177,38 @@ impl From<&str> for ShowJobXLanguage {
         }
     }
 }
+
 impl std::fmt::Display for ShowJobXLanguage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ShowJobXLanguage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ShowJobXLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Ok(ShowJobXLanguage::from(value.as_ref()))
     }
 }
+
 /// Builds and sends `show_job`; every setter is one documented parameter.
 #[derive(Debug, Clone)]
 pub struct ShowJobBuilder {
     client: hwcloud_runtime::Client,
     input: ShowJobInput,
 }
+
 impl ShowJobBuilder {
     pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
         ShowJobBuilder { client, input: ShowJobInput::default() }
     }
+
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// **Range:** The value contains 32 characters. Only letters and digits are allowed.
@@ -194,6 +218,7 @@ impl ShowJobBuilder {
         self.input.project_id = Some(value.into());
         self
     }
+
     /// Task ID.
     /// To obtain this value, see Obtaining Instant Tasks and Obtaining Scheduled Tasks.
     ///
@@ -202,6 +227,7 @@ impl ShowJobBuilder {
         self.input.id = Some(value.into());
         self
     }
+
     /// Request language type.
     ///
     /// **Range:** - en-us
@@ -214,15 +240,58 @@ impl ShowJobBuilder {
         self.input.x_language = Some(value.into());
         self
     }
+
     /// The input as set so far.
     pub fn as_input(&self) -> &ShowJobInput {
         &self.input
     }
+
     /// Validates the input, then sends the request; nothing is sent when validation fails.
     pub async fn send(self) -> Result<ShowJobOutput, hwcloud_runtime::Error> {
         send(&self.client, self.input).await
     }
+
+    /// Polls this operation for `job_id` with backoff until the job reaches a documented final status.
+    ///
+    /// Returns the final response on success; [`hwcloud_runtime::Error::JobFailed`] with the server's
+    /// reason, or [`hwcloud_runtime::Error::JobTimedOut`] with the last status seen. `on_progress` is
+    /// called whenever the status changes, e.g. to draw a progress bar.
+    pub async fn wait_for(
+        self,
+        job_id: impl Into<String>,
+        options: &hwcloud_runtime::waiter::WaitOptions,
+        on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+    ) -> Result<ShowJobOutput, hwcloud_runtime::Error> {
+        let job_id = job_id.into();
+        let client = self.client;
+        let input = self.input;
+        hwcloud_runtime::waiter::wait_for_job(
+            &job_id,
+            |id: &str| {
+                let mut input = input.clone();
+                input.id = Some(id.to_owned());
+                let client = client.clone();
+                async move { send(&client, input).await }
+            },
+            |job: &ShowJobOutput| {
+                let status: Option<String> =
+                    Some(job).and_then(|o| o.job.as_ref()).and_then(|o| o.status.as_ref()).map(|s| s.to_string());
+                let reason: Option<String> =
+                    Some(job).and_then(|o| o.job.as_ref()).and_then(|o| o.fail_reason.as_ref()).map(|s| s.to_string());
+                let state = match status.as_deref() {
+                    Some("Completed") => hwcloud_runtime::waiter::JobState::Succeeded,
+                    Some("Failed") | Some("Canceled") => hwcloud_runtime::waiter::JobState::Failed,
+                    _ => hwcloud_runtime::waiter::JobState::InProgress,
+                };
+                (state, status.unwrap_or_default(), reason)
+            },
+            options,
+            on_progress,
+        )
+        .await
+    }
 }
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
@@ -240,9 +309,11 @@ pub async fn send(
     output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
     Ok(output)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// Documented example: Success. (In the response example, some tasks in the task center are used as examples.)
     #[test]
     fn example_response_0_status_200_round_trips() {
         let printed = "{\n  \"job\" : {\n    \"id\" : \"a9767ede-fe0f-4888-9003-e843a4c90514\",\n    \"name\" : \"CreateMysqlInstance\",\n    \"status\" : \"Completed\",\n    \"created\" : \"2018-08-06T10:41:14+0800\",\n    \"ended\" : \"2018-08-06T16:41:14+0000\",\n    \"process\" : \"\",\n    \"instance\" : {\n      \"id\" : \"a48e43ff268f4c0e879652d65e63d0fbin07\",\n      \"name\" : \"DO-NOT-TOUCH-mgr2-mysql-single\"\n    },\n    \"entities\" : {\n      \"instance\" : {\n        \"endpoint\" : \"192.168.1.203:3306\",\n        \"type\" : \"Cluster\",\n        \"datastore\" : {\n          \"type\" : \"gaussdb-mysql\",\n          \"version\" : \"8.0\"\n        }\n      },\n      \"resource_ids\" : [ \"a48e43ff268f4c0e879652d65e63d0fbin07.vm\", \"a48e43ff268f4c0e879652d65e63d0fbin07.volume\" ]\n    }\n  }\n}\n";
@@ -253,6 +324,8 @@ mod tests {
             .expect("valid JSON");
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), expected);
     }
+
+    /// Documented example: Obtaining information about a task with a specified ID
     #[test]
     fn example_request_0_passes_validation() {
         #[allow(unused_mut)]
