@@ -61,7 +61,10 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
         for p in &problems {
             eprintln!("{p}");
         }
-        eprintln!("{} generated file(s) differ from spec/ + xtask; run `cargo xtask codegen` and commit", problems.len());
+        eprintln!(
+            "{} generated file(s) differ from spec/ + xtask; run `cargo xtask codegen` and commit",
+            problems.len()
+        );
         return ExitCode::FAILURE;
     }
     match codegen::write(&files, &out_dir) {

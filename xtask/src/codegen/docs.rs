@@ -9,28 +9,35 @@ pub fn escape(text: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        if word.starts_with("http://") || word.starts_with("https://") {
+        if let Some(at) = word.find("https://").or_else(|| word.find("http://")) {
+            let url_end = word.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']).len().max(at);
+            escape_plain(&word[..at], &mut out);
             out.push('<');
-            out.push_str(word);
+            out.push_str(&word[at..url_end]);
             out.push('>');
+            escape_plain(&word[url_end..], &mut out);
             continue;
         }
-        for c in word.chars() {
-            match c {
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                '[' => out.push_str("\\["),
-                ']' => out.push_str("\\]"),
-                '`' => out.push('\''),
-                '*' => out.push_str("\\*"),
-                '_' => out.push('_'),
-                '#' => out.push_str("\\#"),
-                c => out.push(c),
-            }
-        }
+        escape_plain(word, &mut out);
     }
     out
+}
+
+fn escape_plain(word: &str, out: &mut String) {
+    for c in word.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '`' => out.push('\''),
+            '*' => out.push_str("\\*"),
+            '_' => out.push('_'),
+            '#' => out.push_str("\\#"),
+            c => out.push(c),
+        }
+    }
 }
 
 fn useful(text: &Option<String>) -> Option<&str> {
@@ -42,7 +49,9 @@ pub fn field_doc(field: &Field) -> Vec<String> {
     let mut lines = Vec::new();
     let body = useful(&field.definition).or(useful(&field.description)).unwrap_or("(No description on the page.)");
     lines.extend(body.lines().map(escape));
-    for (label, text) in [("Constraints", &field.constraints), ("Range", &field.range), ("Default value", &field.default_value)] {
+    for (label, text) in
+        [("Constraints", &field.constraints), ("Range", &field.range), ("Default value", &field.default_value)]
+    {
         if let Some(t) = useful(text) {
             lines.push(String::new());
             let mut it = t.lines();

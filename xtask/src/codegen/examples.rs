@@ -61,7 +61,7 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
                     if actual.starts_with('{') {
                         placeholders.push(name.to_owned());
                     } else {
-                        sets.push(assign(f, actual));
+                        sets.extend(assign(f, actual));
                     }
                 }
             }
@@ -72,40 +72,43 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
                 if v.starts_with('{') {
                     continue;
                 }
-                sets.push(assign(f, v));
+                sets.extend(assign(f, v));
             }
         }
         let body = match (&ex.body, &op.request_body) {
             (Some(text), Some(_)) => {
                 let body_ident = &n.body;
                 let text = text.as_str();
-                let copies = fields.iter().filter(|f| f.place == Place::Body).map(|f| {
+                for f in fields.iter().filter(|f| f.place == Place::Body) {
                     let id = &f.rust.ident;
-                    if f.rust.optional {
-                        quote! { input.#id = body.#id.clone(); }
+                    sets.push(if f.rust.optional {
+                        quote! { #id: body.#id.clone() }
                     } else {
-                        quote! { input.#id = Some(body.#id.clone()); }
-                    }
-                });
+                        quote! { #id: Some(body.#id.clone()) }
+                    });
+                }
                 quote! {
                     let body: #body_ident = serde_json::from_str(#text).expect("the documented body decodes");
                     body.validate().expect("the documented body passes validation");
-                    #(#copies)*
                 }
             }
             _ => quote! {},
         };
+        let input_ident = &n.input;
+        let rest = if sets.len() < fields.len() {
+            quote! { ..#input_ident::default() }
+        } else {
+            quote! {}
+        };
+        let input_expr = quote! { #input_ident { #(#sets,)* #rest } };
         let name = format_ident!("example_request_{}_passes_validation", i);
-        let input = &n.input;
         let doc = example_doc(Some(&ex.title), ex.correction.as_deref());
         tests.push(quote! {
             #doc
             #[test]
             fn #name() {
-                #[allow(unused_mut)]
-                let mut input = #input::default();
-                #(#sets)*
                 #body
+                let input = #input_expr;
                 let placeholders: &[&str] = &[#(#placeholders),*];
                 if let Err(err) = input.validate() {
                     for v in err.violations() {
@@ -135,7 +138,7 @@ fn example_doc(title: Option<&str>, correction: Option<&str>) -> TokenStream {
     super::docs::attrs(&lines)
 }
 
-fn assign(f: &InputField<'_>, raw: &str) -> TokenStream {
+fn assign(f: &InputField<'_>, raw: &str) -> Option<TokenStream> {
     let id = &f.rust.ident;
     let value = match f.rust.expr {
         TypeExpr::Scalar(Scalar::Integer) => raw.parse::<i32>().map(|v| quote! { #v }).ok(),
@@ -145,10 +148,7 @@ fn assign(f: &InputField<'_>, raw: &str) -> TokenStream {
         TypeExpr::Scalar(Scalar::String) => Some(quote! { #raw.to_owned() }),
         _ => None,
     };
-    match value {
-        Some(v) => quote! { input.#id = Some(#v); },
-        None => quote! {},
-    }
+    value.map(|v| quote! { #id: Some(#v) })
 }
 
 /// The example as the model will re-encode it: documented names instead of aliases, absent values dropped.

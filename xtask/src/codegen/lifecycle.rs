@@ -31,8 +31,12 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
     };
     let total = match &p.total {
         Some(t) => {
-            let ident = field_ident(&snake(t));
-            quote! { self.#ident.map(i64::from) }
+            let row = fields.iter().find(|f| &f.name == t).expect("checked");
+            let ident = field_ident(&row.rust_name.clone().unwrap_or_else(|| snake(t)));
+            match field_type(row) {
+                Ok(TypeExpr::Scalar(crate::spec::types::Scalar::Long)) => quote! { self.#ident },
+                _ => quote! { self.#ident.map(i64::from) },
+            }
         }
         None => quote! { None },
     };
@@ -45,17 +49,11 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
         None => quote! { None },
     };
     let limit_wire = &p.limit;
-    let (start, to_wire) = match p.unit {
-        PageUnit::Items => (
-            quote! { input.#offset_ident.map(i64::from).unwrap_or(0) },
-            quote! { offset },
-        ),
+    let (start, walk) = match p.unit {
+        PageUnit::Items => (quote! { input.#offset_ident.map(i64::from).unwrap_or(0) }, quote! { pages }),
         PageUnit::Pages => {
             let first = param(&p.offset).rules.minimum.unwrap_or(1);
-            (
-                quote! { (input.#offset_ident.map(i64::from).unwrap_or(#first) - #first).max(0) * limit },
-                quote! { #first + offset / limit.max(1) },
-            )
+            (quote! { input.#offset_ident.map(i64::from).unwrap_or(#first) }, quote! { numbered_pages })
         }
     };
     let page_impl = quote! {
@@ -94,11 +92,10 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
                 return futures::stream::once(async move { v.finish().map(|()| unreachable!()) }).boxed();
             };
             let start = #start;
-            hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
+            hwcloud_runtime::pager::#walk(OPERATION.name, start, limit, move |offset, limit| {
                 let client = client.clone();
                 let mut input = input.clone();
-                let wire_offset = #to_wire;
-                let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+                let page_params = (i32::try_from(offset), i32::try_from(limit));
                 async move {
                     let (Ok(offset), Ok(limit)) = page_params else {
                         let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
@@ -116,7 +113,7 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
         /// Every item of every page, fetched lazily; at most one page is held in memory.
         pub fn into_items(self) -> futures::stream::BoxStream<'static, Result<#item_ty, hwcloud_runtime::Error>> {
             use futures::StreamExt;
-            hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+            hwcloud_runtime::pager::items(self.into_pages()).boxed()
         }
     };
     (page_impl, methods)
@@ -135,7 +132,11 @@ fn job_reader(ctx: &Ctx<'_>, job_op: &OperationFile, job: &JobSpec) -> (TokenStr
         for seg in path {
             match (current.clone(), seg.parse::<usize>()) {
                 (Some(TypeExpr::Array(inner)), Ok(i)) => {
-                    expr = quote! { #expr.and_then(|v| v.get(#i)) };
+                    expr = if i == 0 {
+                        quote! { #expr.and_then(|v| v.first()) }
+                    } else {
+                        quote! { #expr.and_then(|v| v.get(#i)) }
+                    };
                     if let TypeExpr::Object(name) = &*inner {
                         rows = ctx.table.types[name.as_str()].fields.iter().collect();
                     }
@@ -149,7 +150,11 @@ fn job_reader(ctx: &Ctx<'_>, job_op: &OperationFile, job: &JobSpec) -> (TokenStr
                     if let TypeExpr::Object(name) = &ty {
                         rows = ctx.table.types[name.as_str()].fields.iter().collect();
                     }
-                    current = Some(if row.values.is_empty() { ty } else { TypeExpr::Scalar(crate::spec::types::Scalar::Json) });
+                    current = Some(if row.values.is_empty() {
+                        ty
+                    } else {
+                        TypeExpr::Scalar(crate::spec::types::Scalar::Json)
+                    });
                 }
             }
         }

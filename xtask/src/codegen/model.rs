@@ -144,13 +144,18 @@ pub fn struct_tokens(
     });
     let doc = docs::attrs(doc);
     let sensitive: Vec<&RustField<'_>> = rust.iter().filter(|f| f.field.sensitive).collect();
-    let derive_debug = if sensitive.is_empty() { quote! { Debug, } } else { quote! {} };
-    let (attrs, default) = if has_mandatory {
-        (quote! {}, quote! {})
+    let derive_debug = if sensitive.is_empty() {
+        quote! { Debug, }
     } else {
-        (quote! { #[non_exhaustive] }, quote! { Default, })
+        quote! {}
     };
-    let debug_impl = if sensitive.is_empty() { quote! {} } else { redacted_debug(name, &rust) };
+    let (attrs, default) =
+        if has_mandatory { (quote! {}, quote! {}) } else { (quote! { #[non_exhaustive] }, quote! { Default, }) };
+    let debug_impl = if sensitive.is_empty() {
+        quote! {}
+    } else {
+        redacted_debug(name, &rust)
+    };
     let tokens = quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]

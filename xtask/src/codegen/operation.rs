@@ -97,7 +97,8 @@ fn module_doc(service: &str, file: &Located<OperationFile>) -> Vec<String> {
         d.push("| Status | Meaning |".into());
         d.push("|---|---|".into());
         for s in &op.status_codes {
-            let text = [s.text.as_deref(), s.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(": ");
+            let text =
+                [s.text.as_deref(), s.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(": ");
             d.push(format!("| {} | {} |", s.status, docs::escape(&text)));
         }
     }
@@ -118,7 +119,10 @@ fn module_doc(service: &str, file: &Located<OperationFile>) -> Vec<String> {
         d.push(format!("Note: {}", docs::escape(note)));
     }
     d.push(String::new());
-    d.push(format!("Spec: `spec/{service}/{}`.", file.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()));
+    d.push(format!(
+        "Spec: `spec/{service}/{}`.",
+        file.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
+    ));
     d
 }
 
@@ -169,12 +173,17 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
     } else {
         quote! {}
     };
-    let input_derive = if any_sensitive { quote! {} } else { quote! { Debug, } };
+    let input_derive = if any_sensitive {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
     let rule_consts = fields.iter().map(|f| rules_const(&f.rust, f.place == Place::Path));
-    let checks = fields.iter().map(|f| {
-        let mandatory = f.rust.field.mandatory == Some(true);
-        input_field_checks(&f.rust, mandatory, f.place == Place::Path)
-    });
+    let checks: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| input_field_checks(&f.rust, f.rust.field.mandatory == Some(true), f.place == Place::Path))
+        .collect();
+    let input_v = violations_binding(&checks);
 
     // Request building.
     let path_fmt = path_format(&op.path);
@@ -211,10 +220,15 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
     let (body_struct, body_build) = if op.request_body.is_some() {
         let rows: Vec<&Field> = body_fields.iter().map(|f| f.rust.field).collect();
         let table = op.request_body.as_ref().and_then(|b| b.table.clone()).unwrap_or_else(|| "Request body".into());
-        let doc = vec![format!("The JSON request body of `{}` ({}), as sent on the wire.", op.operation, docs::escape(&table))];
+        let doc = vec![format!(
+            "The JSON request body of `{}` ({}), as sent on the wire.",
+            op.operation,
+            docs::escape(&table)
+        )];
         let (tokens, _enums_already_collected) = struct_tokens(ctx, &n.body.to_string(), &doc, &rows, quote! {}, true);
         let wire_rust: Vec<RustField<'_>> = rows.iter().map(|f| rust_field(ctx, &n.camel, f, true)).collect();
-        let wire_checks = wire_rust.iter().map(wire_field_checks);
+        let wire_checks: Vec<TokenStream> = wire_rust.iter().map(wire_field_checks).collect();
+        let wire_v = violations_binding(&wire_checks);
         let assigns = body_fields.iter().map(|f| {
             let ident = &f.rust.ident;
             let wire = &f.rust.field.name;
@@ -233,7 +247,7 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
                 impl #body_ident {
                     #validate_doc
                     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
-                        let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+                        #wire_v
                         #(#wire_checks)*
                         v.finish()
                     }
@@ -251,9 +265,10 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
     // Output.
     let success_response = op.responses.iter().find(|r| Some(&r.status) == op.success.first());
     let output_rows: Vec<&Field> = response_fields(success_response.and_then(|r| r.body.as_ref()), &ctx.table);
-    let mut output_doc = vec![
-        format!("What `{}` returned: the documented response body, plus the HTTP status and request id.", op.operation),
-    ];
+    let mut output_doc = vec![format!(
+        "What `{}` returned: the documented response body, plus the HTTP status and request id.",
+        op.operation
+    )];
     if let Some(r) = success_response {
         let described = [r.table.as_deref(), r.description.as_deref()].into_iter().flatten().collect::<Vec<_>>();
         if !described.is_empty() {
@@ -307,10 +322,12 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
     let (page_impl, pager_methods) = lifecycle::pager(ctx, op);
     let waiter_method = lifecycle::job_waiter(ctx, op);
     let send_and_wait = lifecycle::send_and_wait(ctx.service, file);
-    let builder_doc = docs::attrs(&[format!("Builds and sends `{}`; every setter is one documented parameter.", op.operation)]);
-    let input_doc = docs::attrs(&[
-        format!("Everything the caller can set for `{}`. Use the builder; `validate` lists every broken rule.", op.operation),
-    ]);
+    let builder_doc =
+        docs::attrs(&[format!("Builds and sends `{}`; every setter is one documented parameter.", op.operation)]);
+    let input_doc = docs::attrs(&[format!(
+        "Everything the caller can set for `{}`. Use the builder; `validate` lists every broken rule.",
+        op.operation
+    )]);
 
     quote! {
         #module_doc
@@ -339,7 +356,7 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
         impl #input {
             /// Checks every documented rule; the error lists all violations at once.
             pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
-                let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+                #input_v
                 #(#checks)*
                 v.finish()
             }
@@ -423,6 +440,15 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
     }
 }
 
+/// `let [mut] v = Violations::new(..)`, mutable only when some check can push to it.
+fn violations_binding(checks: &[TokenStream]) -> TokenStream {
+    if checks.iter().all(TokenStream::is_empty) {
+        quote! { let v = hwcloud_runtime::validate::Violations::new(OPERATION.name); }
+    } else {
+        quote! { let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name); }
+    }
+}
+
 /// `value` (a `&T`) as its wire string.
 fn to_wire_string(f: &RustField<'_>, value: TokenStream) -> TokenStream {
     if f.enum_def.is_some() {
@@ -462,7 +488,8 @@ pub fn builder_method(op: &OperationFile) -> TokenStream {
     let n = op_names(op);
     let module = &n.module;
     let builder = &n.builder;
-    let doc = docs::attrs(&[docs::escape(&op.title), String::new(), docs::escape(op.summary.lines().next().unwrap_or(""))]);
+    let doc =
+        docs::attrs(&[docs::escape(&op.title), String::new(), docs::escape(op.summary.lines().next().unwrap_or(""))]);
     quote! {
         #doc
         pub fn #module(&self) -> #module::#builder {

@@ -86,7 +86,11 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
     }
     for (i, row) in ep.table.iter().enumerate() {
         if !row.url.starts_with("https://") {
-            diags.push(file.diag(kp!["endpoints", "table", i, "url"], "endpoint URL must use https", "write https://..."));
+            diags.push(file.diag(
+                kp!["endpoints", "table", i, "url"],
+                "endpoint URL must use https",
+                "write https://...",
+            ));
         }
     }
 
@@ -167,17 +171,31 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
                             format!("`{}` leads to {other:?}, not a String", path.join(".")),
                             "point at the String field",
                         )),
-                        Err(e) => diags.push(file.diag(kp!["job", key], e, "list the keys from the response down to the field")),
+                        Err(e) => diags.push(file.diag(
+                            kp!["job", key],
+                            e,
+                            "list the keys from the response down to the field",
+                        )),
                     }
                 }
                 let mut states = BTreeSet::new();
-                for (key, values) in [("success", &job.success), ("failure", &job.failure), ("in_progress", &job.in_progress)] {
+                for (key, values) in
+                    [("success", &job.success), ("failure", &job.failure), ("in_progress", &job.in_progress)]
+                {
                     if values.is_empty() {
-                        diags.push(file.diag(kp!["job", key], format!("`{key}` lists no status value"), "list the documented values"));
+                        diags.push(file.diag(
+                            kp!["job", key],
+                            format!("`{key}` lists no status value"),
+                            "list the documented values",
+                        ));
                     }
                     for v in values {
                         if !states.insert(v.as_str()) {
-                            diags.push(file.diag(kp!["job", key], format!("status `{v}` is listed twice"), "each value belongs to one state"));
+                            diags.push(file.diag(
+                                kp!["job", key],
+                                format!("status `{v}` is listed twice"),
+                                "each value belongs to one state",
+                            ));
                         }
                     }
                 }
@@ -232,7 +250,11 @@ fn check_rows(
     for (i, row) in rows.iter().enumerate() {
         let at = base.index(i);
         if !names_seen.insert(row.name.as_str()) {
-            diags.push(file.diag_at(at.key("name"), format!("row `{}` appears twice in this table", row.name), "remove the duplicate row"));
+            diags.push(file.diag_at(
+                at.key("name"),
+                format!("row `{}` appears twice in this table", row.name),
+                "remove the duplicate row",
+            ));
         }
         if row.supplied_by.is_some() && !is_header_table {
             diags.push(file.diag_at(at.key("supplied_by"), "`supplied_by` is only for header rows", "remove it"));
@@ -259,14 +281,22 @@ fn check_rows(
         let mut values = BTreeSet::new();
         for (vi, v) in row.values.iter().enumerate() {
             if !values.insert(v.value.as_str()) {
-                diags.push(file.diag_at(at.key("values").index(vi), format!("value `{}` is listed twice", v.value), "enum values must be unique"));
+                diags.push(file.diag_at(
+                    at.key("values").index(vi),
+                    format!("value `{}` is listed twice", v.value),
+                    "enum values must be unique",
+                ));
             }
             if v.value.is_empty() {
                 diags.push(file.diag_at(at.key("values").index(vi), "empty enum value", "remove it"));
             }
         }
         if !row.values.is_empty() && ty != TypeExpr::Scalar(Scalar::String) {
-            diags.push(file.diag_at(at.key("values"), "`values` is only supported on String rows", "remove `values` or fix the type"));
+            diags.push(file.diag_at(
+                at.key("values"),
+                "`values` is only supported on String rows",
+                "remove `values` or fix the type",
+            ));
         }
         check_rules(file, &at.key("rules"), &row.rules, &ty, diags);
     }
@@ -287,12 +317,20 @@ fn check_rules(file: &dyn DiagSource, at: &KeyPath, rules: &Rules, ty: &TypeExpr
     ];
     for (key, set) in string_rules {
         if set && !is_string {
-            diags.push(file.diag_at(at.key(key), format!("`{key}` applies to String rows only"), "remove it or fix the row's type"));
+            diags.push(file.diag_at(
+                at.key(key),
+                format!("`{key}` applies to String rows only"),
+                "remove it or fix the row's type",
+            ));
         }
     }
     for (key, set) in [("minimum", rules.minimum.is_some()), ("maximum", rules.maximum.is_some())] {
         if set && !is_int {
-            diags.push(file.diag_at(at.key(key), format!("`{key}` applies to Integer/Long rows only"), "remove it or fix the row's type"));
+            diags.push(file.diag_at(
+                at.key(key),
+                format!("`{key}` applies to Integer/Long rows only"),
+                "remove it or fix the row's type",
+            ));
         }
     }
     for (ci, class) in rules.charset.iter().enumerate() {
@@ -306,16 +344,28 @@ fn check_rules(file: &dyn DiagSource, at: &KeyPath, rules: &Rules, ty: &TypeExpr
     }
     if let (Some(min), Some(max)) = (rules.min_length, rules.max_length) {
         if min > max {
-            diags.push(file.diag_at(at.key("min_length"), format!("min_length {min} exceeds max_length {max}"), "swap or fix the bounds"));
+            diags.push(file.diag_at(
+                at.key("min_length"),
+                format!("min_length {min} exceeds max_length {max}"),
+                "swap or fix the bounds",
+            ));
         }
     }
     if let (Some(min), Some(max)) = (rules.minimum, rules.maximum) {
         if min > max {
-            diags.push(file.diag_at(at.key("minimum"), format!("minimum {min} exceeds maximum {max}"), "swap or fix the bounds"));
+            diags.push(file.diag_at(
+                at.key("minimum"),
+                format!("minimum {min} exceeds maximum {max}"),
+                "swap or fix the bounds",
+            ));
         }
     }
     if rules.length.is_some() && (rules.min_length.is_some() || rules.max_length.is_some()) {
-        diags.push(file.diag_at(at.key("length"), "`length` together with min/max_length", "keep only `length` for an exact size"));
+        diags.push(file.diag_at(
+            at.key("length"),
+            "`length` together with min/max_length",
+            "keep only `length` for an exact size",
+        ));
     }
     if let Some(default) = &rules.default {
         let ok = match ty {
@@ -326,9 +376,17 @@ fn check_rules(file: &dyn DiagSource, at: &KeyPath, rules: &Rules, ty: &TypeExpr
             _ => false,
         };
         if !ok {
-            diags.push(file.diag_at(at.key("default"), "default does not match the row's type", "write a value of the row's type"));
+            diags.push(file.diag_at(
+                at.key("default"),
+                "default does not match the row's type",
+                "write a value of the row's type",
+            ));
         } else if let Err(broken) = satisfies(rules, &yaml_to_json(default)) {
-            diags.push(file.diag_at(at.key("default"), format!("default breaks rule `{broken}`"), "fix the default or the rule"));
+            diags.push(file.diag_at(
+                at.key("default"),
+                format!("default breaks rule `{broken}`"),
+                "fix the default or the rule",
+            ));
         }
     }
 }
@@ -337,10 +395,18 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
     let o = &op.value;
     let file: &dyn DiagSource = op;
     if !is_snake(&o.operation) {
-        diags.push(op.diag(kp!["operation"], format!("`{}` is not snake_case", o.operation), "e.g. list_graph_backups"));
+        diags.push(op.diag(
+            kp!["operation"],
+            format!("`{}` is not snake_case", o.operation),
+            "e.g. list_graph_backups",
+        ));
     }
     if !METHODS.contains(&o.method.as_str()) {
-        diags.push(op.diag(kp!["method"], format!("unknown method `{}`", o.method), format!("write one of {}", METHODS.join(", "))));
+        diags.push(op.diag(
+            kp!["method"],
+            format!("unknown method `{}`", o.method),
+            format!("write one of {}", METHODS.join(", ")),
+        ));
     }
     if !o.path.starts_with('/') {
         diags.push(op.diag(kp!["path"], "path must start with `/`", "copy the path from the URI section"));
@@ -370,18 +436,34 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
             ));
         }
         if p.mandatory != Some(true) {
-            diags.push(op.diag(kp!["uri_parameters", i, "mandatory"], "URI parameters are always mandatory", "write `mandatory: true`"));
+            diags.push(op.diag(
+                kp!["uri_parameters", i, "mandatory"],
+                "URI parameters are always mandatory",
+                "write `mandatory: true`",
+            ));
         }
     }
-    for (key, rows) in [("uri_parameters", &o.uri_parameters), ("query_parameters", &o.query_parameters), ("headers", &o.headers)] {
+    for (key, rows) in
+        [("uri_parameters", &o.uri_parameters), ("query_parameters", &o.query_parameters), ("headers", &o.headers)]
+    {
         for (i, row) in rows.iter().enumerate() {
             if row.mandatory.is_none() {
-                diags.push(op.diag(kp![key, i], format!("row `{}` has no `mandatory`", row.name), "copy the Mandatory column: true or false"));
+                diags.push(op.diag(
+                    kp![key, i],
+                    format!("row `{}` has no `mandatory`", row.name),
+                    "copy the Mandatory column: true or false",
+                ));
             }
             match field_type(row) {
-                Ok(TypeExpr::Scalar(Scalar::String | Scalar::Integer | Scalar::Long | Scalar::Boolean | Scalar::Float)) => {}
+                Ok(TypeExpr::Scalar(
+                    Scalar::String | Scalar::Integer | Scalar::Long | Scalar::Boolean | Scalar::Float,
+                )) => {}
                 Ok(TypeExpr::Array(inner)) if key == "query_parameters" && matches!(*inner, TypeExpr::Scalar(_)) => {}
-                Ok(_) => diags.push(op.diag(kp![key, i, "type"], "parameters must be scalars", "use String, Integer, Long, Boolean")),
+                Ok(_) => diags.push(op.diag(
+                    kp![key, i, "type"],
+                    "parameters must be scalars",
+                    "use String, Integer, Long, Boolean",
+                )),
                 Err(_) => {}
             }
         }
@@ -390,13 +472,21 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
     if let Some(body) = &o.request_body {
         match (&body.reference, body.fields.is_empty()) {
             (Some(_), false) => diags.push(op.diag(kp!["request_body"], "both `ref` and `fields`", "keep one")),
-            (None, true) => diags.push(op.diag(kp!["request_body"], "request body without fields", "add `fields:` or remove request_body")),
+            (None, true) => diags.push(op.diag(
+                kp!["request_body"],
+                "request body without fields",
+                "add `fields:` or remove request_body",
+            )),
             _ => {}
         }
         check_body_ref(op, &kp!["request_body", "ref"], body.reference.as_deref(), table, diags);
         for (i, row) in body.fields.iter().enumerate() {
             if row.mandatory.is_none() {
-                diags.push(op.diag(kp!["request_body", "fields", i], format!("row `{}` has no `mandatory`", row.name), "copy the Mandatory column"));
+                diags.push(op.diag(
+                    kp!["request_body", "fields", i],
+                    format!("row `{}` has no `mandatory`", row.name),
+                    "copy the Mandatory column",
+                ));
             }
         }
         check_rows(file, &kp!["request_body", "fields"], &body.fields, table, false, diags);
@@ -407,10 +497,18 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
     let mut statuses = BTreeSet::new();
     for (i, r) in o.responses.iter().enumerate() {
         if !statuses.insert(r.status) {
-            diags.push(op.diag(kp!["responses", i, "status"], format!("status {} listed twice", r.status), "merge the entries"));
+            diags.push(op.diag(
+                kp!["responses", i, "status"],
+                format!("status {} listed twice", r.status),
+                "merge the entries",
+            ));
         }
         if !(100..=599).contains(&r.status) {
-            diags.push(op.diag(kp!["responses", i, "status"], format!("{} is not an HTTP status", r.status), "write a 3-digit status"));
+            diags.push(op.diag(
+                kp!["responses", i, "status"],
+                format!("{} is not an HTTP status", r.status),
+                "write a 3-digit status",
+            ));
         }
         if let Some(body) = &r.body {
             if body.reference.is_some() && !body.fields.is_empty() {
@@ -425,7 +523,11 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
             diags.push(op.diag(kp!["success", i], format!("{code} is not a 2xx status"), "success codes are 2xx"));
         }
         if !statuses.contains(code) {
-            diags.push(op.diag(kp!["success", i], format!("no `responses` entry for success status {code}"), format!("add `- status: {code}` to responses")));
+            diags.push(op.diag(
+                kp!["success", i],
+                format!("no `responses` entry for success status {code}"),
+                format!("add `- status: {code}` to responses"),
+            ));
         }
     }
     let success = success_fields(o, table);
@@ -433,34 +535,71 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
         for (key, name) in [("offset", &p.offset), ("limit", &p.limit)] {
             match o.query_parameters.iter().find(|q| &q.name == name) {
                 Some(q) if matches!(field_type(q), Ok(TypeExpr::Scalar(Scalar::Integer | Scalar::Long))) => {}
-                Some(_) => diags.push(op.diag(kp!["pagination", key], format!("`{name}` is not an Integer"), "page parameters are integers")),
-                None => diags.push(op.diag(kp!["pagination", key], format!("`{name}` is not a query parameter"), "name the query parameter")),
+                Some(_) => diags.push(op.diag(
+                    kp!["pagination", key],
+                    format!("`{name}` is not an Integer"),
+                    "page parameters are integers",
+                )),
+                None => diags.push(op.diag(
+                    kp!["pagination", key],
+                    format!("`{name}` is not a query parameter"),
+                    "name the query parameter",
+                )),
             }
         }
         match success.iter().find(|f| f.name == p.items).map(|f| field_type(f)) {
             Some(Ok(TypeExpr::Array(_))) => {}
-            Some(_) => diags.push(op.diag(kp!["pagination", "items"], format!("`{}` is not an array", p.items), "name the array field")),
-            None => diags.push(op.diag(kp!["pagination", "items"], format!("`{}` is not a success response field", p.items), "name the array field")),
+            Some(_) => diags.push(op.diag(
+                kp!["pagination", "items"],
+                format!("`{}` is not an array", p.items),
+                "name the array field",
+            )),
+            None => diags.push(op.diag(
+                kp!["pagination", "items"],
+                format!("`{}` is not a success response field", p.items),
+                "name the array field",
+            )),
         }
         if let Some(total) = &p.total {
             match success.iter().find(|f| &f.name == total).map(|f| field_type(f)) {
                 Some(Ok(TypeExpr::Scalar(Scalar::Integer | Scalar::Long))) => {}
-                _ => diags.push(op.diag(kp!["pagination", "total"], format!("`{total}` is not an Integer success response field"), "name the total count field")),
+                _ => diags.push(op.diag(
+                    kp!["pagination", "total"],
+                    format!("`{total}` is not an Integer success response field"),
+                    "name the total count field",
+                )),
             }
         }
     }
     if let Some(job) = &o.returns_job {
-        if !matches!(success.iter().find(|f| f.name == job.field).map(|f| field_type(f)), Some(Ok(TypeExpr::Scalar(Scalar::String)))) {
-            diags.push(op.diag(kp!["returns_job", "field"], format!("`{}` is not a String success response field", job.field), "name the job id field"));
+        if !matches!(
+            success.iter().find(|f| f.name == job.field).map(|f| field_type(f)),
+            Some(Ok(TypeExpr::Scalar(Scalar::String)))
+        ) {
+            diags.push(op.diag(
+                kp!["returns_job", "field"],
+                format!("`{}` is not a String success response field", job.field),
+                "name the job id field",
+            ));
         }
     }
     check_examples(op, table, diags);
 }
 
-fn check_body_ref(op: &Located<OperationFile>, at: &KeyPath, reference: Option<&str>, table: &TypeTable<'_>, diags: &mut Vec<Diagnostic>) {
+fn check_body_ref(
+    op: &Located<OperationFile>,
+    at: &KeyPath,
+    reference: Option<&str>,
+    table: &TypeTable<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if let Some(name) = reference {
         if !table.types.contains_key(name) {
-            diags.push(op.diag(at.clone(), format!("type `{name}` is not defined in this service"), format!("refer to one of: {}", names(table.types.keys().copied()))));
+            diags.push(op.diag(
+                at.clone(),
+                format!("type `{name}` is not defined in this service"),
+                format!("refer to one of: {}", names(table.types.keys().copied())),
+            ));
         }
     }
 }
@@ -513,13 +652,21 @@ fn check_examples(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &mu
         let mut parts = ex.line.split_whitespace();
         let (method, url) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         if method != o.method {
-            diags.push(op.diag(at.key("line"), format!("example method `{method}` differs from `{}`", o.method), "copy the request line as printed"));
+            diags.push(op.diag(
+                at.key("line"),
+                format!("example method `{method}` differs from `{}`", o.method),
+                "copy the request line as printed",
+            ));
         }
         let after_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
         let path_and_query = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("");
         let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
         match match_path(&o.path, path) {
-            None => diags.push(op.diag(at.key("line"), format!("example path `{path}` does not match `{}`", o.path), "fix the path or record a correction")),
+            None => diags.push(op.diag(
+                at.key("line"),
+                format!("example path `{path}` does not match `{}`", o.path),
+                "fix the path or record a correction",
+            )),
             Some(values) => {
                 for (name, value) in values {
                     if is_placeholder(&value) {
@@ -527,7 +674,11 @@ fn check_examples(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &mu
                     }
                     if let Some(row) = o.uri_parameters.iter().find(|p| p.name == name) {
                         if let Err(rule) = satisfies(&row.rules, &Json::String(value.clone())) {
-                            diags.push(op.diag(at.key("line"), format!("example value `{value}` of `{name}` breaks rule `{rule}`"), "fix the example (with a `correction:`) or the rule"));
+                            diags.push(op.diag(
+                                at.key("line"),
+                                format!("example value `{value}` of `{name}` breaks rule `{rule}`"),
+                                "fix the example (with a `correction:`) or the rule",
+                            ));
                         }
                     }
                 }
@@ -536,30 +687,52 @@ fn check_examples(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &mu
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             match o.query_parameters.iter().find(|q| q.name == k) {
-                None => diags.push(op.diag(at.key("line"), format!("example query `{k}` is not a query parameter"), "add the row or fix the example")),
+                None => diags.push(op.diag(
+                    at.key("line"),
+                    format!("example query `{k}` is not a query parameter"),
+                    "add the row or fix the example",
+                )),
                 Some(_) if is_placeholder(v) => {}
                 Some(row) => {
                     let value = match field_type(row) {
-                        Ok(TypeExpr::Scalar(Scalar::Integer | Scalar::Long)) => v.parse::<i64>().map(Json::from).unwrap_or(Json::String(v.into())),
+                        Ok(TypeExpr::Scalar(Scalar::Integer | Scalar::Long)) => {
+                            v.parse::<i64>().map(Json::from).unwrap_or(Json::String(v.into()))
+                        }
                         _ => Json::String(v.into()),
                     };
                     if let Err(rule) = satisfies_typed(row, &value, table) {
-                        diags.push(op.diag(at.key("line"), format!("example query `{k}={v}` breaks `{rule}`"), "fix the example or the rule"));
+                        diags.push(op.diag(
+                            at.key("line"),
+                            format!("example query `{k}={v}` breaks `{rule}`"),
+                            "fix the example or the rule",
+                        ));
                     }
                 }
             }
         }
         match (&ex.body, &o.request_body) {
             (Some(text), Some(body)) => match serde_json::from_str::<Json>(text) {
-                Err(e) => diags.push(op.diag(at.key("body"), format!("example body is not JSON: {e}"), "put the corrected JSON in `body` and explain in `correction:`")),
+                Err(e) => diags.push(op.diag(
+                    at.key("body"),
+                    format!("example body is not JSON: {e}"),
+                    "put the corrected JSON in `body` and explain in `correction:`",
+                )),
                 Ok(json) => {
                     let fields = response_fields(Some(body), table);
                     if let Err(e) = check_object(&fields, &json, table, true, "") {
-                        diags.push(op.diag(at.key("body"), format!("example body: {e}"), "fix the example (with a `correction:`) or the table"));
+                        diags.push(op.diag(
+                            at.key("body"),
+                            format!("example body: {e}"),
+                            "fix the example (with a `correction:`) or the table",
+                        ));
                     }
                 }
             },
-            (Some(_), None) => diags.push(op.diag(at.key("body"), "example has a body but the operation has no request_body", "remove the body or add the table")),
+            (Some(_), None) => diags.push(op.diag(
+                at.key("body"),
+                "example has a body but the operation has no request_body",
+                "remove the body or add the table",
+            )),
             _ => {}
         }
     }
@@ -569,7 +742,11 @@ fn check_examples(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &mu
         let json = match serde_json::from_str::<Json>(text) {
             Ok(j) => j,
             Err(e) => {
-                diags.push(op.diag(at.key("body"), format!("example body is not JSON: {e}"), "put the corrected JSON in `body` and explain in `correction:`"));
+                diags.push(op.diag(
+                    at.key("body"),
+                    format!("example body is not JSON: {e}"),
+                    "put the corrected JSON in `body` and explain in `correction:`",
+                ));
                 continue;
             }
         };
@@ -577,18 +754,30 @@ fn check_examples(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &mu
             (Some(r), _) => match table.types.get(r.as_str()) {
                 Some(t) => t.fields.iter().collect(),
                 None => {
-                    diags.push(op.diag(at.key("ref"), format!("type `{r}` is not defined"), "name a type of this service"));
+                    diags.push(op.diag(
+                        at.key("ref"),
+                        format!("type `{r}` is not defined"),
+                        "name a type of this service",
+                    ));
                     continue;
                 }
             },
             (None, Some(resp)) => response_fields(resp.body.as_ref(), table),
             (None, None) => {
-                diags.push(op.diag(at.key("status"), format!("no response table for status {}", ex.status), "add `ref:` naming the type to check this example against"));
+                diags.push(op.diag(
+                    at.key("status"),
+                    format!("no response table for status {}", ex.status),
+                    "add `ref:` naming the type to check this example against",
+                ));
                 continue;
             }
         };
         if let Err(e) = check_object(&fields, &json, table, false, "") {
-            diags.push(op.diag(at.key("body"), format!("example body: {e}"), "fix the example (with a `correction:`) or the table"));
+            diags.push(op.diag(
+                at.key("body"),
+                format!("example body: {e}"),
+                "fix the example (with a `correction:`) or the table",
+            ));
         }
     }
 }
@@ -598,12 +787,22 @@ fn is_placeholder(v: &str) -> bool {
 }
 
 /// Checks a JSON object against rows: known names (or aliases), types, and for requests mandatory rows and rules.
-pub fn check_object(fields: &[&Field], json: &Json, table: &TypeTable<'_>, request: bool, at: &str) -> Result<(), String> {
+pub fn check_object(
+    fields: &[&Field],
+    json: &Json,
+    table: &TypeTable<'_>,
+    request: bool,
+    at: &str,
+) -> Result<(), String> {
     let Json::Object(map) = json else { return Err(format!("{} must be a JSON object", display_at(at))) };
     for (key, value) in map {
         let row = fields.iter().find(|f| f.name == *key || f.aliases.iter().any(|a| a == key));
         let Some(row) = row else {
-            return Err(format!("unknown field `{}{key}`; known: {}", prefix(at), names(fields.iter().map(|f| f.name.as_str()))));
+            return Err(format!(
+                "unknown field `{}{key}`; known: {}",
+                prefix(at),
+                names(fields.iter().map(|f| f.name.as_str()))
+            ));
         };
         let here = format!("{}{key}", prefix(at));
         check_value(row, value, table, request, &here)?;
@@ -696,7 +895,10 @@ pub fn satisfies(rules: &Rules, value: &Json) -> Result<(), &'static str> {
             ("length", rules.length.is_none_or(|l| n == l as usize)),
             ("min_length", rules.min_length.is_none_or(|l| n >= l as usize)),
             ("max_length", rules.max_length.is_none_or(|l| n <= l as usize)),
-            ("starts_with_letter", !rules.starts_with_letter || s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())),
+            (
+                "starts_with_letter",
+                !rules.starts_with_letter || s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()),
+            ),
             ("prefix", rules.prefix.as_deref().is_none_or(|p| s.starts_with(p))),
             ("suffix", rules.suffix.as_deref().is_none_or(|p| s.ends_with(p))),
             ("charset", rules.charset.is_empty() || s.chars().all(allowed)),

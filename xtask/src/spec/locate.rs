@@ -44,7 +44,8 @@ impl Locator {
             // A run of "- " items may open several sequence levels on one line ("- - a" is rare; handle one or more).
             while let Some(after) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
                 while let Some(top) = stack.last() {
-                    let same_level_owner = top.indent == indent && top.awaits_block && matches!(top.path.0.last(), Some(Seg::Key(_)));
+                    let same_level_owner =
+                        top.indent == indent && top.awaits_block && matches!(top.path.0.last(), Some(Seg::Key(_)));
                     if top.indent > indent || (top.indent == indent && !same_level_owner) {
                         stack.pop();
                     } else {

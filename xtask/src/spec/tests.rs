@@ -82,8 +82,11 @@ impl TempSpec {
     fn new(files: &[(&str, &str)]) -> TempSpec {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir()
-            .join(format!("hwcloud-spec-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let dir = std::env::temp_dir().join(format!(
+            "hwcloud-spec-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = fs::remove_dir_all(&dir);
         for (path, text) in files {
             let full = dir.join(path);
@@ -153,7 +156,8 @@ fn a_missing_required_key_names_it() {
 
 #[test]
 fn an_unknown_type_is_reported_at_its_row() {
-    let op = OPERATION.replace("        - name: job_id\n          type: String", "        - name: job_id\n          type: Strnig");
+    let op = OPERATION
+        .replace("        - name: job_id\n          type: String", "        - name: job_id\n          type: Strnig");
     assert_one(&errors(SERVICE, &op), "get_thing.yaml", &op, "Strnig", "unknown type `Strnig`");
 }
 
@@ -202,7 +206,13 @@ fn examples_must_fit_the_schema_and_rules() {
     assert_eq!(job.line + 1, line_of(&op, "{ \"job_id\": 7 }"), "{job}");
     let name = diags.iter().find(|d| d.message.contains("`name` breaks rule `min_length`")).expect("reported");
     assert_eq!(name.line + 1, line_of(&op, "{ \"name\": \"1x\" }"), "{name}");
-    assert_one(&diags, "get_thing.yaml", &op, "line: POST", "example value `abc-123` of `project_id` breaks rule `charset`");
+    assert_one(
+        &diags,
+        "get_thing.yaml",
+        &op,
+        "line: POST",
+        "example value `abc-123` of `project_id` breaks rule `charset`",
+    );
 }
 
 #[test]
@@ -215,10 +225,10 @@ fn broken_example_json_asks_for_a_correction() {
 
 #[test]
 fn every_problem_of_a_run_is_reported() {
-    let op = OPERATION.replace("type: Strnig", "").replace("body: { ref: demo_error }", "body: { ref: nope }").replace(
-        "path: /v1/{project_id}/things/{thing_id}",
-        "path: /v1/{project_id}/things/{thing_id}/{extra}",
-    );
+    let op = OPERATION
+        .replace("type: Strnig", "")
+        .replace("body: { ref: demo_error }", "body: { ref: nope }")
+        .replace("path: /v1/{project_id}/things/{thing_id}", "path: /v1/{project_id}/things/{thing_id}/{extra}");
     let service = SERVICE.replace("service: demo", "service: other");
     let diags = errors(&service, &op);
     assert!(diags.len() >= 3, "{diags:#?}");

@@ -15,7 +15,7 @@
 //!
 //! Note: Constraints: This API supports the following instance type: GeminiDB Cassandra.
 //!
-//! Note: The URI is printed as "POST <https://{Endpoint}/v3/{project_id}/instances/{instance_id}/backups".>
+//! Note: The URI is printed as "POST <https://{Endpoint}/v3/{project_id}/instances/{instance_id}/backups>".
 //!
 //! Note: The page has no error response table; abnormal responses carry geminidb_error (see service.yaml).
 //!
@@ -350,16 +350,16 @@ mod tests {
     /// Documented example: Creating a manual backup
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = CreateBackupInput::default();
-        input.project_id = Some("054e292c9880d4992f02c0196d3ea468".to_owned());
-        input.instance_id = Some("a4d8ea2584e047439a667703c0684119in06".to_owned());
         let body: CreateBackupRequestBody =
             serde_json::from_str("{\n  \"name\" : \"backup-4f57\",\n  \"description\" : \"manual backup\"\n}\n")
                 .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        input.name = Some(body.name.clone());
-        input.description = Some(body.description.clone());
+        let input = CreateBackupInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            instance_id: Some("a4d8ea2584e047439a667703c0684119in06".to_owned()),
+            name: Some(body.name.clone()),
+            description: Some(body.description.clone()),
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {

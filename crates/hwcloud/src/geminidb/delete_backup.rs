@@ -239,10 +239,10 @@ mod tests {
     /// Documented example: URI example
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = DeleteBackupInput::default();
-        input.project_id = Some("054e292c9880d4992f02c0196d3ea468".to_owned());
-        input.backup_id = Some("5b0ae36cb8a746b68685a8fb588d8a15br06".to_owned());
+        let input = DeleteBackupInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            backup_id: Some("5b0ae36cb8a746b68685a8fb588d8a15br06".to_owned()),
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -547,12 +547,11 @@ impl ListBackupsBuilder {
             v.missing("limit", "limit");
             return futures::stream::once(async move { v.finish().map(|()| unreachable!()) }).boxed();
         };
-        let start = (input.offset.map(i64::from).unwrap_or(1i64) - 1i64).max(0) * limit;
-        hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
+        let start = input.offset.map(i64::from).unwrap_or(1i64);
+        hwcloud_runtime::pager::numbered_pages(OPERATION.name, start, limit, move |offset, limit| {
             let client = client.clone();
             let mut input = input.clone();
-            let wire_offset = 1i64 + offset / limit.max(1);
-            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            let page_params = (i32::try_from(offset), i32::try_from(limit));
             async move {
                 let (Ok(offset), Ok(limit)) = page_params else {
                     let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
@@ -572,7 +571,7 @@ impl ListBackupsBuilder {
         self,
     ) -> futures::stream::BoxStream<'static, Result<crate::geminidb::types::Backup, hwcloud_runtime::Error>> {
         use futures::StreamExt;
-        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+        hwcloud_runtime::pager::items(self.into_pages()).boxed()
     }
 }
 
@@ -583,7 +582,7 @@ impl hwcloud_runtime::pager::Page for ListBackupsOutput {
     }
 
     fn total(&self) -> Option<i64> {
-        self.total_count.map(i64::from)
+        self.total_count
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -631,13 +630,14 @@ mod tests {
     /// Documented example: URI example
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ListBackupsInput::default();
-        input.project_id = Some("054e292c9880d4992f02c0196d3ea468".to_owned());
-        input.offset = Some(1i32);
-        input.limit = Some(10i32);
-        input.datastore_type = Some("cassandra".into());
-        input.instance_id = Some("c0c9f155c7b7423a9d30f0175998b63bin06".to_owned());
+        let input = ListBackupsInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            offset: Some(1i32),
+            limit: Some(10i32),
+            datastore_type: Some("cassandra".into()),
+            instance_id: Some("c0c9f155c7b7423a9d30f0175998b63bin06".to_owned()),
+            ..ListBackupsInput::default()
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {

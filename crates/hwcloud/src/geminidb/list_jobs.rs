@@ -540,8 +540,7 @@ impl ListJobsBuilder {
         hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
             let client = client.clone();
             let mut input = input.clone();
-            let wire_offset = offset;
-            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            let page_params = (i32::try_from(offset), i32::try_from(limit));
             async move {
                 let (Ok(offset), Ok(limit)) = page_params else {
                     let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
@@ -561,7 +560,7 @@ impl ListJobsBuilder {
         self,
     ) -> futures::stream::BoxStream<'static, Result<crate::geminidb::types::JobDetail, hwcloud_runtime::Error>> {
         use futures::StreamExt;
-        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+        hwcloud_runtime::pager::items(self.into_pages()).boxed()
     }
 
     /// Polls this operation for `job_id` with backoff until the job reaches a documented final status.
@@ -589,12 +588,12 @@ impl ListJobsBuilder {
             |job: &ListJobsOutput| {
                 let status: Option<String> = Some(job)
                     .and_then(|o| o.jobs.as_ref())
-                    .and_then(|v| v.get(0usize))
+                    .and_then(|v| v.first())
                     .and_then(|o| o.status.as_ref())
                     .map(|s| s.to_string());
                 let reason: Option<String> = Some(job)
                     .and_then(|o| o.jobs.as_ref())
-                    .and_then(|v| v.get(0usize))
+                    .and_then(|v| v.first())
                     .and_then(|o| o.fail_reason.as_ref())
                     .map(|s| s.to_string());
                 let state = match status.as_deref() {
@@ -666,10 +665,11 @@ mod tests {
     /// Documented example: URI example
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ListJobsInput::default();
-        input.project_id = Some("0549b4a43100d4f32f51c01c2fe4acdb".to_owned());
-        input.id = Some("89a0cde6-9c46-4b89-a92c-573e1083ff23".to_owned());
+        let input = ListJobsInput {
+            project_id: Some("0549b4a43100d4f32f51c01c2fe4acdb".to_owned()),
+            id: Some("89a0cde6-9c46-4b89-a92c-573e1083ff23".to_owned()),
+            ..ListJobsInput::default()
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -7,7 +7,7 @@
 //!
 //! The GeminiDB API Reference (GaussDB NoSQL; host name prefix gaussdb-nosql) prints no endpoint table in the collected pages. Regions are the ones printed with this host pattern - cn-north-4 (API Explorer definitions in docs/apidefs and ../signing.md), ap-southeast-1 (URI example of Deleting a Manual Backup, docs/06), cn-north-7 (URI example of the Chinese copy of Querying Backups, docs/05).
 //!
-//! geminidb_error is the body of every abnormal response, documented once in the appendix "Abnormal Request Results" (https://support.huaweicloud.com/intl/en-us/api-nosql/nosql_abnormal_result.html, updated 2023-04-21, see docs/13_error_codes.txt B1). The operation pages themselves have no error tables and only link to Status Codes and Error Codes, so no operation lists an error response; the API Explorer definitions declare the same body for "default - Client or server error." (example {"error_code": "DBS.200001", "error_msg": "参数错误。"}).
+//! geminidb_error is the body of every abnormal response, documented once in the appendix "Abnormal Request Results" (<https://support.huaweicloud.com/intl/en-us/api-nosql/nosql_abnormal_result.html>, updated 2023-04-21, see docs/13_error_codes.txt B1). The operation pages themselves have no error tables and only link to Status Codes and Error Codes, so no operation lists an error response; the API Explorer definitions declare the same body for "default - Client or server error." (example {"error_code": "DBS.200001", "error_msg": "参数错误。"}).
 //!
 //! The job waiter uses Querying Tasks and Details (list_jobs) with ?id=, which returns the task as the first (only) item of the jobs array.
 

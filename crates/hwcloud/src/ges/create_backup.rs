@@ -30,7 +30,7 @@
 //!
 //! Note: Table 4 (400) is cut off in the newest copy after "error_code | String | Definition: Sy..."; the older copies print the same two fields (error_code, error_msg) in the older "System prompt code." wording, and the sibling pages of 2025-12-25 print them exactly as ges_error does, so the shared ges_error table is used.
 //!
-//! Note: The example request line is printed with a bare "Endpoint" host (older copies); the 2025-12-25 generation of the GES pages writes "https://{Endpoint}/".
+//! Note: The example request line is printed with a bare "Endpoint" host (older copies); the 2025-12-25 generation of the GES pages writes "<https://{Endpoint}/>".
 //!
 //! Spec: `spec/ges/create_backup.yaml`.
 
@@ -288,8 +288,7 @@ mod tests {
     /// Corrected in the spec: The older copies print an empty JSON body "{ }" under this line, but the page has no request body table; the body is left out here (see notes).
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = CreateBackupInput::default();
+        let input = CreateBackupInput { ..CreateBackupInput::default() };
         let placeholders: &[&str] = &["project_id", "graph_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -275,8 +275,7 @@ mod tests {
     /// Documented example: Delete a backup.
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = DeleteBackupInput::default();
+        let input = DeleteBackupInput { ..DeleteBackupInput::default() };
         let placeholders: &[&str] = &["project_id", "graph_id", "backup_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {

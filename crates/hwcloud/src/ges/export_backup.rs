@@ -24,7 +24,7 @@
 //!
 //! Note: Table 5 (400) is not retrieved in the 2025-12-25 text; the 2024-05-20 copy lists the same two fields (error_code, error_msg) and the same-date sibling page (Importing a Backup) prints them exactly as ges_error does, so the shared ges_error table is used.
 //!
-//! Note: Examples: the newest English examples are those of 2024-05-20 (bare "Endpoint" host, 400 example GES.0001 with error_code/error_msg), used here. The newer Chinese page (2025-12-18) writes the host as "https://{Endpoint}/" and its 400 example is {"errorCode": "GES.7049", "errorMessage": "The parameter \[backup_id\] is not exist."}; ges_error accepts those camelCase names as aliases.
+//! Note: Examples: the newest English examples are those of 2024-05-20 (bare "Endpoint" host, 400 example GES.0001 with error_code/error_msg), used here. The newer Chinese page (2025-12-18) writes the host as "<https://{Endpoint}/>" and its 400 example is {"errorCode": "GES.7049", "errorMessage": "The parameter \[backup_id\] is not exist."}; ges_error accepts those camelCase names as aliases.
 //!
 //! Note: API Explorer definition ExportBackup2 (Nov 2024) agrees on backup_id/export_path (both required) and job_id; it omits the X-Auth-Token header, which every English copy lists, so the header is kept.
 //!
@@ -166,7 +166,7 @@ pub struct ExportBackupRequestBody {
 impl ExportBackupRequestBody {
     /// Checks the documented rules of every field (a server can use this on what it receives).
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
-        let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+        let v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
         v.finish()
     }
 }
@@ -332,14 +332,15 @@ mod tests {
     /// Documented example: Export a backup.
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ExportBackupInput::default();
         let body: ExportBackupRequestBody =
             serde_json::from_str("{\n  \"backup_id\": \"{backup_id}\",\n  \"export_path\" : \"{obs_path}\"\n}\n")
                 .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        input.backup_id = Some(body.backup_id.clone());
-        input.export_path = Some(body.export_path.clone());
+        let input = ExportBackupInput {
+            backup_id: Some(body.backup_id.clone()),
+            export_path: Some(body.export_path.clone()),
+            ..ExportBackupInput::default()
+        };
         let placeholders: &[&str] = &["project_id", "graph_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -148,7 +148,7 @@ pub struct ImportBackupRequestBody {
 impl ImportBackupRequestBody {
     /// Checks the documented rules of every field (a server can use this on what it receives).
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
-        let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
+        let v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
         v.finish()
     }
 }
@@ -307,12 +307,10 @@ mod tests {
     /// Documented example: Import a backup.
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ImportBackupInput::default();
         let body: ImportBackupRequestBody =
             serde_json::from_str("{\n  \"import_path\" : \"{obs_path}\"\n}\n").expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        input.import_path = Some(body.import_path.clone());
+        let input = ImportBackupInput { import_path: Some(body.import_path.clone()), ..ImportBackupInput::default() };
         let placeholders: &[&str] = &["project_id", "graph_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -223,8 +223,7 @@ impl ListBackupsBuilder {
         hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
             let client = client.clone();
             let mut input = input.clone();
-            let wire_offset = offset;
-            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            let page_params = (i32::try_from(offset), i32::try_from(limit));
             async move {
                 let (Ok(offset), Ok(limit)) = page_params else {
                     let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
@@ -244,7 +243,7 @@ impl ListBackupsBuilder {
         self,
     ) -> futures::stream::BoxStream<'static, Result<crate::ges::types::GraphBackup, hwcloud_runtime::Error>> {
         use futures::StreamExt;
-        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+        hwcloud_runtime::pager::items(self.into_pages()).boxed()
     }
 }
 
@@ -318,10 +317,7 @@ mod tests {
     /// Documented example: Query the list of all backups.
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ListBackupsInput::default();
-        input.offset = Some(0i32);
-        input.limit = Some(2i32);
+        let input = ListBackupsInput { offset: Some(0i32), limit: Some(2i32), ..ListBackupsInput::default() };
         let placeholders: &[&str] = &["project_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -250,8 +250,7 @@ impl ListGraphBackupsBuilder {
         hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
             let client = client.clone();
             let mut input = input.clone();
-            let wire_offset = offset;
-            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            let page_params = (i32::try_from(offset), i32::try_from(limit));
             async move {
                 let (Ok(offset), Ok(limit)) = page_params else {
                     let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
@@ -271,7 +270,7 @@ impl ListGraphBackupsBuilder {
         self,
     ) -> futures::stream::BoxStream<'static, Result<crate::ges::types::GraphBackup, hwcloud_runtime::Error>> {
         use futures::StreamExt;
-        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+        hwcloud_runtime::pager::items(self.into_pages()).boxed()
     }
 }
 
@@ -343,10 +342,7 @@ mod tests {
     /// Documented example: Query the backup list of a graph.
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ListGraphBackupsInput::default();
-        input.offset = Some(0i32);
-        input.limit = Some(2i32);
+        let input = ListGraphBackupsInput { offset: Some(0i32), limit: Some(2i32), ..ListGraphBackupsInput::default() };
         let placeholders: &[&str] = &["project_id", "graph_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -446,8 +446,7 @@ mod tests {
     /// Documented example: Query the status of a job.
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ShowJobInput::default();
+        let input = ShowJobInput { ..ShowJobInput::default() };
         let placeholders: &[&str] = &["project_id", "graph_id", "job_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {

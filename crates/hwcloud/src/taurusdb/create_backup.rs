@@ -458,17 +458,18 @@ mod tests {
     /// Documented example: Creating a manual backup
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = CreateBackupInput::default();
-        input.project_id = Some("619d3e78f61b4be68bc5aa0b59edcf7b".to_owned());
         let body: CreateBackupRequestBody = serde_json::from_str(
                 "{ \"instance_id\" : \"07033b125fd94a8a96896f8bcfee6ddain07\", \"name\" : \"backup-1\", \"description\": \"Manual backup\" }\n",
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        input.instance_id = Some(body.instance_id.clone());
-        input.name = Some(body.name.clone());
-        input.description = body.description.clone();
+        let input = CreateBackupInput {
+            project_id: Some("619d3e78f61b4be68bc5aa0b59edcf7b".to_owned()),
+            instance_id: Some(body.instance_id.clone()),
+            name: Some(body.name.clone()),
+            description: body.description.clone(),
+            ..CreateBackupInput::default()
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -303,10 +303,11 @@ mod tests {
     /// Documented example: Deleting a manual backup
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = DeleteBackupInput::default();
-        input.project_id = Some("054e292c9880d4992f02c0196d3ea468".to_owned());
-        input.backup_id = Some("1fe4feaab48f11e6654hfa163eba87e4b66".to_owned());
+        let input = DeleteBackupInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            backup_id: Some("1fe4feaab48f11e6654hfa163eba87e4b66".to_owned()),
+            ..DeleteBackupInput::default()
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -560,8 +560,7 @@ impl ListBackupsBuilder {
         hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
             let client = client.clone();
             let mut input = input.clone();
-            let wire_offset = offset;
-            let page_params = (i32::try_from(wire_offset), i32::try_from(limit));
+            let page_params = (i32::try_from(offset), i32::try_from(limit));
             async move {
                 let (Ok(offset), Ok(limit)) = page_params else {
                     let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
@@ -581,7 +580,7 @@ impl ListBackupsBuilder {
         self,
     ) -> futures::stream::BoxStream<'static, Result<crate::taurusdb::types::FullBackup, hwcloud_runtime::Error>> {
         use futures::StreamExt;
-        hwcloud_runtime::pager::flatten(self.into_pages()).boxed()
+        hwcloud_runtime::pager::items(self.into_pages()).boxed()
     }
 }
 
@@ -592,7 +591,7 @@ impl hwcloud_runtime::pager::Page for ListBackupsOutput {
     }
 
     fn total(&self) -> Option<i64> {
-        self.total_count.map(i64::from)
+        self.total_count
     }
 
     fn into_items(self) -> Vec<Self::Item> {
@@ -650,19 +649,20 @@ mod tests {
     }
 
     /// Documented example: Querying the automated backups taken from 2020-07-06 to 2020-07-16
-    /// Corrected in the spec: The OTC English page prints GET <https://gaussdb-mysql.eu-de.otc.t-systems.com/v3/97b026aa9cc4417888c14c84a1ad9860/backups?instance_id=43e4feaab48f11e89039fa163ebaa7e4br01&backup_id=c0c9f155c7b7423a9d30f0175998b63bbr01&...> whose instance_id (suffix br01, not in07) and backup_id (suffix br01, not br07) break the documented rules. The Huawei API Explorer definition prints the same query with valid IDs and {endpoint}; that line is used.
+    /// Corrected in the spec: The OTC English page prints GET <https://gaussdb-mysql.eu-de.otc.t-systems.com/v3/97b026aa9cc4417888c14c84a1ad9860/backups?instance_id=43e4feaab48f11e89039fa163ebaa7e4br01&backup_id=c0c9f155c7b7423a9d30f0175998b63bbr01&>... whose instance_id (suffix br01, not in07) and backup_id (suffix br01, not br07) break the documented rules. The Huawei API Explorer definition prints the same query with valid IDs and {endpoint}; that line is used.
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ListBackupsInput::default();
-        input.project_id = Some("97b026aa9cc4417888c14c84a1ad9860".to_owned());
-        input.instance_id = Some("3ef58db3986540d19f95151309368d34in07".to_owned());
-        input.backup_id = Some("7420f28010084e838113e78f77093093br07".to_owned());
-        input.backup_type = Some("auto".into());
-        input.offset = Some(0i32);
-        input.limit = Some(10i32);
-        input.begin_time = Some("2020-07-06T10:41:14+0800".to_owned());
-        input.end_time = Some("2020-07-16T10:41:14+0800".to_owned());
+        let input = ListBackupsInput {
+            project_id: Some("97b026aa9cc4417888c14c84a1ad9860".to_owned()),
+            instance_id: Some("3ef58db3986540d19f95151309368d34in07".to_owned()),
+            backup_id: Some("7420f28010084e838113e78f77093093br07".to_owned()),
+            backup_type: Some("auto".into()),
+            offset: Some(0i32),
+            limit: Some(10i32),
+            begin_time: Some("2020-07-06T10:41:14+0800".to_owned()),
+            end_time: Some("2020-07-16T10:41:14+0800".to_owned()),
+            ..ListBackupsInput::default()
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {

@@ -328,10 +328,11 @@ mod tests {
     /// Documented example: Obtaining information about a task with a specified ID
     #[test]
     fn example_request_0_passes_validation() {
-        #[allow(unused_mut)]
-        let mut input = ShowJobInput::default();
-        input.project_id = Some("054e292c9880d4992f02c0196d3ea468".to_owned());
-        input.id = Some("a9767ede-fe0f-4888-9003-e843a4c90514".to_owned());
+        let input = ShowJobInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            id: Some("a9767ede-fe0f-4888-9003-e843a4c90514".to_owned()),
+            ..ShowJobInput::default()
+        };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
