@@ -138,10 +138,13 @@ async fn page_number_listings_advance_by_one_page() {
     assert_eq!(requests.load(Ordering::SeqCst), 3);
 }
 
-/// Jobs whose status follows a script, one entry per poll (the last repeats).
+/// The statuses a job reports, one per poll (the last repeats), and how many polls it has had.
+type Script = (Vec<&'static str>, usize);
+
+/// Jobs whose status follows a script.
 #[derive(Clone, Default)]
 struct Jobs {
-    scripts: Arc<Mutex<HashMap<String, (Vec<&'static str>, usize)>>>,
+    scripts: Arc<Mutex<HashMap<String, Script>>>,
     created: Arc<AtomicUsize>,
 }
 
