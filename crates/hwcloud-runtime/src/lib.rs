@@ -1,13 +1,32 @@
 //! Runtime for the generated `hwcloud` client: it decides *how* a request is sent (transport, auth, signing,
 //! retries, error decoding), while the generated crate describes *what* is sent.
 //!
-//! Generated code talks to this crate through [`OperationSpec`], [`Request`], [`Client::send`],
-//! [`RawResponse`] and [`validate::Violations`].
+//! Generated code talks to this crate through [`OperationSpec`], [`Request`], [`Client::send`], [`decode`],
+//! [`RawResponse`], [`validate::Violations`], [`pager`] and [`waiter`]. Users configure a [`Client`] with
+//! [`ClientBuilder`] and [`Credentials`].
 
+#![warn(missing_docs)]
+
+mod auth;
+mod call;
+mod client;
+mod decode;
+mod endpoint;
 pub mod error;
+mod error_body;
 pub mod operation;
+pub mod pager;
 pub mod path;
+mod retry;
+mod secret;
+pub mod sign;
 pub mod validate;
+pub mod waiter;
 
-pub use error::{Error, Violation};
+pub use auth::{env, Credentials, TokenScope};
+pub use client::{Client, ClientBuilder, Timeouts, USER_AGENT};
+pub use decode::decode;
+pub use error::{Error, ServiceError, TimeoutKind, Violation};
 pub use operation::{Method, OperationSpec, RawResponse, Request, ResponseMeta, ServiceSpec};
+pub use retry::RetryConfig;
+pub use secret::Secret;

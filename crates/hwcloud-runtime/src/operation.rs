@@ -17,14 +17,20 @@ pub struct ServiceSpec {
 /// HTTP methods the spec can declare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`
     Get,
+    /// `POST`
     Post,
+    /// `PUT`
     Put,
+    /// `DELETE`
     Delete,
+    /// `PATCH`
     Patch,
 }
 
 impl Method {
+    /// The method as sent on the wire (upper case), e.g. `GET`.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -39,9 +45,11 @@ impl Method {
 /// Static facts about one operation, generated from its spec file.
 #[derive(Debug)]
 pub struct OperationSpec {
+    /// The service the operation belongs to (decides the endpoint).
     pub service: &'static ServiceSpec,
     /// snake_case operation id, e.g. `list_graph_backups`.
     pub name: &'static str,
+    /// The HTTP method.
     pub method: Method,
     /// Path template as documented, e.g. `/v2/{project_id}/graphs/{graph_id}/backups` (for logs and spans).
     pub path_template: &'static str,
@@ -54,6 +62,7 @@ pub struct OperationSpec {
 /// One call, ready to be sent: the path is already filled and each parameter percent-encoded.
 #[derive(Debug)]
 pub struct Request {
+    /// What is being called.
     pub operation: &'static OperationSpec,
     /// Filled path, e.g. `/v2/p1/graphs/g%2F1/backups` (see [`crate::path::encode_segment`]).
     pub path: String,
@@ -68,6 +77,7 @@ pub struct Request {
 }
 
 impl Request {
+    /// A request with no query, headers, body or project id yet.
     pub fn new(operation: &'static OperationSpec, path: String) -> Self {
         Request { operation, path, query: Vec::new(), headers: Vec::new(), body: None, project_id: None }
     }
@@ -76,15 +86,27 @@ impl Request {
 /// What a successful call returned, before decoding.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
+    /// HTTP status (one of the operation's documented success codes).
     pub status: u16,
+    /// `X-Request-Id` (or `X-Openstack-Request-Id`), to quote to support.
     pub request_id: Option<String>,
+    /// All response headers.
     pub headers: http::HeaderMap,
+    /// The body as received.
     pub body: Bytes,
 }
 
 /// Status and request id of a decoded response, kept on every generated output.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponseMeta {
+    /// HTTP status of the response.
     pub status: u16,
+    /// `X-Request-Id` (or `X-Openstack-Request-Id`) of the response.
     pub request_id: Option<String>,
+}
+
+impl From<&RawResponse> for ResponseMeta {
+    fn from(raw: &RawResponse) -> Self {
+        ResponseMeta { status: raw.status, request_id: raw.request_id.clone() }
+    }
 }

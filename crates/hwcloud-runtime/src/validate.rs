@@ -164,7 +164,11 @@ pub fn required<T>(operation: &'static str, field: &str, value: Option<T>) -> Re
 pub fn json_body<T: serde::Serialize>(operation: &'static str, body: &T) -> Result<bytes::Bytes, Error> {
     serde_json::to_vec(body).map(bytes::Bytes::from).map_err(|e| Error::InvalidInput {
         operation,
-        violations: vec![Violation { field: "body".into(), rule: "json", message: format!("cannot be serialized: {e}") }],
+        violations: vec![Violation {
+            field: "body".into(),
+            rule: "json",
+            message: format!("cannot be serialized: {e}"),
+        }],
     })
 }
 

@@ -1,0 +1,445 @@
+//! Sending one call: building the URL and headers, authenticating, and the attempt loop with its retry rules.
+
+use crate::client::{Auth, Client, USER_AGENT};
+use crate::error::{Error, TimeoutKind, Violation};
+use crate::error_body::service_error;
+use crate::operation::{Method, OperationSpec, RawResponse, Request};
+use crate::retry::Failure;
+use crate::secret::Secret;
+use crate::sign;
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use std::time::{Duration, Instant};
+use tracing::field::Empty;
+use tracing::{debug, info, Instrument};
+
+/// Headers whose values are credentials: marked sensitive so that no HTTP layer prints or indexes them.
+const SENSITIVE: &[&str] = &["authorization", "x-auth-token", "x-security-token"];
+
+/// A request made ready to send: the parts every attempt shares.
+struct Prepared {
+    op: &'static OperationSpec,
+    started: Instant,
+    url: url::Url,
+    wire_path: String,
+    wire_query: String,
+    /// `host[:port]` of the URL, as signed.
+    host: String,
+    /// Validated headers without authentication.
+    headers: Vec<(String, String)>,
+    body: Option<Bytes>,
+    project_id: Option<String>,
+}
+
+/// How one attempt ended.
+enum Outcome {
+    Success(RawResponse),
+    /// 401 with an IAM token, which may be renewed once.
+    Unauthorized {
+        token: Secret,
+        error: Error,
+    },
+    Failed {
+        failure: Failure,
+        error: Error,
+        wait: Option<Duration>,
+    },
+}
+
+/// A response as read off the wire.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Client {
+    /// Sends one call and returns its response when the status is one of the operation's documented success codes.
+    ///
+    /// The endpoint comes from the override for the operation's service or the region; the query is sorted and
+    /// encoded as the signer requires; `Content-Type: application/json` (unless the request sets its own),
+    /// `User-Agent` and authentication are added. Failures are retried as [`crate::RetryConfig`] describes, and a
+    /// non-idempotent operation is never sent twice once it may have reached the server. Any other status becomes
+    /// [`Error::Service`].
+    pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
+        self.call(request, true).await
+    }
+
+    /// Sends without authentication (the IAM token request); boxed because the token cache calls it from inside
+    /// [`Client::send`].
+    pub(crate) fn send_unauthenticated(&self, request: Request) -> BoxFuture<'_, Result<RawResponse, Error>> {
+        Box::pin(self.call(request, false))
+    }
+
+    async fn call(&self, request: Request, authenticate: bool) -> Result<RawResponse, Error> {
+        let op = request.operation;
+        // Facts known at the end (attempts, status, request id, duration) are recorded once, when the call ends.
+        let span = tracing::info_span!(
+            "hwcloud_call",
+            service = op.service.name,
+            operation = op.name,
+            method = op.method.as_str(),
+            path = op.path_template,
+            attempt = Empty,
+            status = Empty,
+            request_id = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let mut sends = 0u32;
+        let attempts = self.attempts(request, authenticate, started, &mut sends).instrument(span.clone());
+        let result = match tokio::time::timeout(self.inner.timeouts.total, attempts).await {
+            Ok(result) => result,
+            Err(_) => {
+                Err(Error::Timeout { operation: op.name, kind: TimeoutKind::Total, elapsed_ms: ms(started.elapsed()) })
+            }
+        };
+        let (status, request_id) = match &result {
+            Ok(raw) => (Some(raw.status), raw.request_id.as_deref()),
+            Err(Error::Service(e)) => (Some(e.status), e.request_id.as_deref()),
+            Err(_) => (None, None),
+        };
+        span.record("attempt", sends);
+        if let Some(status) = status {
+            span.record("status", status);
+        }
+        if let Some(request_id) = request_id {
+            span.record("request_id", request_id);
+        }
+        span.record("duration_ms", ms(started.elapsed()));
+        span.in_scope(|| match &result {
+            Ok(_) => debug!("call succeeded"),
+            Err(error) => debug!(%error, "call failed"),
+        });
+        result
+    }
+
+    /// The attempt loop: decides after each failed attempt whether another one is allowed and worth it.
+    async fn attempts(
+        &self,
+        request: Request,
+        authenticate: bool,
+        started: Instant,
+        sends: &mut u32,
+    ) -> Result<RawResponse, Error> {
+        let prepared = self.prepare(request, started)?;
+        let op = prepared.op;
+        let retry = self.inner.retry;
+        let deadline = started + self.inner.timeouts.total;
+        let mut failures = 0u32;
+        // The IAM token refused with 401, to renew before the next send; a call renews at most once.
+        let mut rejected: Option<Secret> = None;
+        let mut renewed = false;
+        loop {
+            *sends += 1;
+            let attempt = *sends;
+            let span = tracing::debug_span!("attempt", n = attempt);
+            let (failure, error, wait) =
+                match self.attempt(&prepared, authenticate, rejected.take(), deadline).instrument(span).await? {
+                    Outcome::Success(raw) => return Ok(raw),
+                    Outcome::Unauthorized { token, .. } if !renewed => {
+                        // The server refused the token, so it processed nothing: safe to send again.
+                        info!(attempt, "token refused with HTTP 401; renewing it and sending once more");
+                        renewed = true;
+                        rejected = Some(token);
+                        continue;
+                    }
+                    Outcome::Unauthorized { error, .. } => (Failure::Status(401), error, None),
+                    Outcome::Failed { failure, error, wait } => (failure, error, wait),
+                };
+            failures += 1;
+            if !failure.retryable(op.idempotent) {
+                return Err(error);
+            }
+            if failures >= retry.max_attempts {
+                debug!(attempt, "giving up: no attempts left");
+                return Err(error);
+            }
+            let delay = wait.unwrap_or_else(|| retry.backoff(failures));
+            if delay >= deadline.saturating_duration_since(Instant::now()) {
+                debug!(attempt, delay_ms = ms(delay), "giving up: the wait would outlast the call's total timeout");
+                return Err(error);
+            }
+            info!(attempt, delay_ms = ms(delay), %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: authenticate, send, read, and judge the answer. `Err` only for failures that end the call
+    /// whatever the retry policy (no token, unsendable credentials).
+    async fn attempt(
+        &self,
+        p: &Prepared,
+        authenticate: bool,
+        rejected: Option<Secret>,
+        deadline: Instant,
+    ) -> Result<Outcome, Error> {
+        let (headers, token) = self.authorize(p, authenticate, rejected).await?;
+        debug!("sending attempt");
+        let attempt_started = Instant::now();
+        let answer = match self.exchange(p, headers, deadline).await {
+            Ok(answer) => answer,
+            Err((failure, error)) => {
+                debug!(%error, elapsed_ms = ms(attempt_started.elapsed()), "attempt failed");
+                return Ok(Outcome::Failed { failure, error, wait: None });
+            }
+        };
+        let request_id = request_id(&answer.headers);
+        debug!(
+            status = answer.status,
+            request_id = request_id.as_deref(),
+            elapsed_ms = ms(attempt_started.elapsed()),
+            "response received"
+        );
+        let op = p.op;
+        if op.success.contains(&answer.status) {
+            let raw = RawResponse { status: answer.status, request_id, headers: answer.headers, body: answer.body };
+            return Ok(Outcome::Success(raw));
+        }
+        let wait = crate::retry::retry_after(&answer.headers);
+        let error = Error::Service(Box::new(service_error(op.name, answer.status, request_id, &answer.body)));
+        Ok(match (answer.status, token) {
+            (401, Some(token)) => Outcome::Unauthorized { token, error },
+            (status, _) => Outcome::Failed { failure: Failure::Status(status), error, wait },
+        })
+    }
+
+    /// Everything about the request that does not change between attempts.
+    fn prepare(&self, request: Request, started: Instant) -> Result<Prepared, Error> {
+        let op = request.operation;
+        check_path(op.name, &request.path)?;
+        let base = self.endpoint(op.service)?;
+        let wire_query = sign::canonical_query(&request.query);
+        let mut text = format!("{base}{}", request.path);
+        if !wire_query.is_empty() {
+            text.push('?');
+            text.push_str(&wire_query);
+        }
+        let url = url::Url::parse(&text)
+            .map_err(|e| Error::Config(format!("{}: cannot build a URL from endpoint {base:?}: {e}", op.name)))?;
+        let host = url.host_str().unwrap_or_default();
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        // Defaults the request may override. The official SDKs send `Content-Type` on every request, body or not.
+        let mut headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("User-Agent".to_owned(), USER_AGENT.to_owned()),
+        ];
+        let mut bad = Vec::new();
+        for (name, value) in request.headers {
+            if HeaderName::from_bytes(name.as_bytes()).is_err() || HeaderValue::from_str(&value).is_err() {
+                bad.push(Violation {
+                    field: name.to_owned(),
+                    rule: "header_value",
+                    message: "cannot be sent in an HTTP header (control characters or line breaks); remove them".into(),
+                });
+            } else {
+                // One value per name: what is signed must be exactly what is sent.
+                headers.retain(|(given, _)| !given.eq_ignore_ascii_case(name));
+                headers.push((name.to_owned(), value));
+            }
+        }
+        if !bad.is_empty() {
+            return Err(Error::InvalidInput { operation: op.name, violations: bad });
+        }
+        Ok(Prepared {
+            op,
+            started,
+            wire_path: url.path().to_owned(),
+            wire_query,
+            host,
+            url,
+            headers,
+            body: request.body,
+            project_id: request.project_id,
+        })
+    }
+
+    /// The headers of one attempt, with authentication; also returns the IAM token used, for 401 renewal.
+    async fn authorize(
+        &self,
+        p: &Prepared,
+        authenticate: bool,
+        rejected: Option<Secret>,
+    ) -> Result<(HeaderMap, Option<Secret>), Error> {
+        let mut list: Vec<(String, String)> = p.headers.clone();
+        let mut token_used = None;
+        if authenticate {
+            match &self.inner.auth {
+                Auth::Token(token) => set(&mut list, "X-Auth-Token", token.expose()),
+                Auth::Iam(source) => {
+                    let token = match rejected {
+                        Some(rejected) => source.renew(self, &rejected).await?,
+                        None => source.token(self).await?,
+                    };
+                    set(&mut list, "X-Auth-Token", token.expose());
+                    token_used = Some(token);
+                }
+                Auth::AkSk(key) => {
+                    if let Some(project) = &p.project_id {
+                        set(&mut list, "X-Project-Id", project);
+                    }
+                    if let Some(token) = &key.security_token {
+                        set(&mut list, "X-Security-Token", token.expose());
+                    }
+                    // An `X-Sdk-Date` set by the caller is reused, as in the official SDKs.
+                    if !list.iter().any(|(n, _)| n.eq_ignore_ascii_case(sign::SDK_DATE_HEADER)) {
+                        let now = sign::sdk_date(time::OffsetDateTime::now_utc());
+                        set(&mut list, sign::SDK_DATE_HEADER, &now);
+                    }
+                    set(&mut list, "Host", &p.host);
+                    let body = p.body.as_deref().unwrap_or_default();
+                    let method = p.op.method.as_str();
+                    let signed =
+                        sign::sign_request(&key.ak, key.sk.expose(), method, &p.wire_path, &p.wire_query, &list, body);
+                    set(&mut list, "Authorization", &signed.authorization);
+                }
+            }
+        }
+        let mut map = HeaderMap::with_capacity(list.len());
+        for (name, value) in list {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("header name {name:?} cannot be sent")))?;
+            let mut value = HeaderValue::from_str(&value).map_err(|_| {
+                // Only credentials can get here (request headers were checked); never quote them.
+                Error::Config(format!("the value for header {name} cannot be sent in HTTP (check the credentials)"))
+            })?;
+            value.set_sensitive(SENSITIVE.contains(&name.as_str()));
+            map.insert(name, value);
+        }
+        Ok((map, token_used))
+    }
+
+    /// One exchange, bounded by the attempt timeout and what is left of the total.
+    async fn exchange(&self, p: &Prepared, headers: HeaderMap, deadline: Instant) -> Result<Answer, (Failure, Error)> {
+        let name = p.op.name;
+        let attempt_limit = self.inner.timeouts.attempt;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let mut builder = self.inner.http.request(method(p.op.method), p.url.clone()).headers(headers);
+        if let Some(body) = &p.body {
+            builder = builder.body(body.clone());
+        }
+        let exchange = async {
+            let response = builder.send().await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>(Answer { status, headers, body })
+        };
+        match tokio::time::timeout(attempt_limit.min(remaining), exchange).await {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(e)) => Err(classify(name, &e, p.started)),
+            Err(_) => {
+                let kind = if remaining <= attempt_limit { TimeoutKind::Total } else { TimeoutKind::Attempt };
+                Err((
+                    Failure::AttemptTimeout,
+                    Error::Timeout { operation: name, kind, elapsed_ms: ms(p.started.elapsed()) },
+                ))
+            }
+        }
+    }
+}
+
+/// Sets a header, replacing any value of the same name (what is signed must be exactly what is sent).
+fn set(list: &mut Vec<(String, String)>, name: &str, value: &str) {
+    list.retain(|(given, _)| !given.eq_ignore_ascii_case(name));
+    list.push((name.to_owned(), value.to_owned()));
+}
+
+/// Refuses paths no HTTP client can send as given: a `.`/`..` segment (even percent-encoded, URL parsers resolve
+/// it and the call would reach another resource), or a `?`/`#` that would cut the path short.
+fn check_path(operation: &'static str, path: &str) -> Result<(), Error> {
+    let dot_segment = path.split('/').any(|segment| {
+        let lower = segment.to_ascii_lowercase().replace("%2e", ".");
+        lower == "." || lower == ".."
+    });
+    let message = if !path.starts_with('/') {
+        "must start with `/`"
+    } else if path.contains(['?', '#']) {
+        "contains `?` or `#`; encode path parameters with `path::encode_segment`"
+    } else if dot_segment {
+        "has a `.` or `..` segment, which URL normalisation would resolve to another resource; a path parameter \
+         cannot be `.` or `..`"
+    } else {
+        return Ok(());
+    };
+    let violation = Violation { field: "path".into(), rule: "path", message: message.into() };
+    Err(Error::InvalidInput { operation, violations: vec![violation] })
+}
+
+fn classify(operation: &'static str, e: &reqwest::Error, started: Instant) -> (Failure, Error) {
+    let elapsed_ms = ms(started.elapsed());
+    if e.is_connect() {
+        if e.is_timeout() {
+            (Failure::Connect, Error::Timeout { operation, kind: TimeoutKind::Connect, elapsed_ms })
+        } else {
+            (Failure::Connect, Error::Connect { operation, message: chain(e) })
+        }
+    } else if e.is_timeout() {
+        (Failure::AttemptTimeout, Error::Timeout { operation, kind: TimeoutKind::Attempt, elapsed_ms })
+    } else {
+        (Failure::Transport, Error::Transport { operation, message: chain(e) })
+    }
+}
+
+/// An error with its causes, e.g. `error sending request: client error (Connect): Connection refused`.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// `X-Request-Id`, else `X-Openstack-Request-Id`.
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "x-openstack-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::trim).filter(|v| !v.is_empty()))
+        .map(str::to_owned)
+}
+
+fn method(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Delete => reqwest::Method::DELETE,
+        Method::Patch => reqwest::Method::PATCH,
+    }
+}
+
+fn ms(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_path;
+
+    #[test]
+    fn dot_segments_and_cut_paths_are_refused() {
+        for bad in ["/v2/p/..", "/v2/%2E%2E/x", "/v2/.%2e/x", "/v2/./x", "v2/x", "/v2/a?b", "/v2/a#b"] {
+            assert!(check_path("op", bad).is_err(), "{bad}");
+        }
+        for good in ["/v2/p/graphs/g%2F1/backups", "/v2/..x/a", "/v2/%2E%2E%2Fx"] {
+            assert!(check_path("op", good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn url_parsers_really_resolve_encoded_dot_segments() {
+        // Why `check_path` exists: the WHATWG URL rules treat `%2E%2E` as `..`.
+        let url = url::Url::parse("http://h/v2/a/%2E%2E/b").unwrap();
+        assert_eq!(url.path(), "/v2/b");
+    }
+}

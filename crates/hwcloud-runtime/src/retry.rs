@@ -1,0 +1,117 @@
+//! When a failed attempt may be repeated, and how long to wait first.
+//!
+//! The rule that matters most: a request that may have reached the server is only repeated when the operation is
+//! idempotent. Failures that prove nothing was processed (the connection was never made, or the server answered
+//! 429 "too many requests") are retried for every operation.
+
+use rand::Rng;
+use std::time::Duration;
+
+/// How often and how patiently a call is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// Attempts per call, the first included (`1` disables retries).
+    pub max_attempts: u32,
+    /// Upper bound of the first backoff; it doubles with every retry (full jitter: the wait is random below it).
+    pub initial_backoff: Duration,
+    /// Cap of the backoff bound (a server's `Retry-After` is only capped by the call's total timeout).
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries at all: every call is sent once.
+    pub fn disabled() -> Self {
+        RetryConfig { max_attempts: 1, ..RetryConfig::default() }
+    }
+
+    /// Full-jitter backoff before retry number `retry` (1 for the first retry): uniform in
+    /// `[0, min(max_backoff, initial_backoff * 2^(retry-1))]`.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let exp = retry.saturating_sub(1).min(31);
+        let bound = self.initial_backoff.saturating_mul(1u32 << exp).min(self.max_backoff);
+        let millis = u64::try_from(bound.as_millis()).unwrap_or(u64::MAX);
+        Duration::from_millis(rand::rng().random_range(0..=millis))
+    }
+}
+
+/// What went wrong with one attempt, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// No connection was made: nothing can have reached the server.
+    Connect,
+    /// The server answered with this non-success status.
+    Status(u16),
+    /// The attempt ran out of time after the request may have been sent.
+    AttemptTimeout,
+    /// The connection failed after it was made (dropped, reset, unreadable response).
+    Transport,
+}
+
+impl Failure {
+    /// Whether repeating the attempt is allowed for an operation of this idempotency.
+    pub(crate) fn retryable(self, idempotent: bool) -> bool {
+        match self {
+            Failure::Connect | Failure::Status(429) => true,
+            Failure::Status(500 | 502 | 503 | 504) | Failure::AttemptTimeout | Failure::Transport => idempotent,
+            Failure::Status(_) => false,
+        }
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by these services and is ignored).
+pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_idempotent_calls_only_retry_when_nothing_was_processed() {
+        for f in [Failure::Connect, Failure::Status(429)] {
+            assert!(f.retryable(false) && f.retryable(true), "{f:?}");
+        }
+        for f in [Failure::Status(503), Failure::Status(500), Failure::AttemptTimeout, Failure::Transport] {
+            assert!(!f.retryable(false) && f.retryable(true), "{f:?}");
+        }
+        for f in [Failure::Status(400), Failure::Status(404), Failure::Status(409)] {
+            assert!(!f.retryable(true), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_stays_under_its_bound() {
+        let c = RetryConfig {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+        };
+        for _ in 0..200 {
+            assert!(c.backoff(1) <= Duration::from_millis(100));
+            assert!(c.backoff(2) <= Duration::from_millis(200));
+            assert!(c.backoff(40) <= Duration::from_millis(300));
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(retry_after(&h), None);
+        h.insert(http::header::RETRY_AFTER, "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
+        h.insert(http::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}

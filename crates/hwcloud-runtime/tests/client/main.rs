@@ -1,0 +1,10 @@
+//! The client against real HTTP servers on 127.0.0.1: errors, authentication, retries, endpoints, redaction.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod auth;
+mod endpoints;
+mod errors;
+mod redaction;
+mod retries;
