@@ -4,6 +4,23 @@
 //! Generated code talks to this crate through [`OperationSpec`], [`Request`], [`Client::send`], [`decode`],
 //! [`RawResponse`], [`validate::Violations`], [`pager`] and [`waiter`]. Users configure a [`Client`] with
 //! [`ClientBuilder`] and [`Credentials`].
+//!
+//! ```no_run
+//! use hwcloud_runtime::{Client, Credentials};
+//! # fn main() -> Result<(), hwcloud_runtime::Error> {
+//! // AK/SK signing; or Credentials::token(..), Credentials::password(domain, user, password).
+//! let client = Client::builder()
+//!     .credentials(Credentials::ak_sk("AK", "SK"))
+//!     .region("cn-north-4")
+//!     .project_id("0123456789abcdef0123456789abcdef")
+//!     // Any service can be pointed elsewhere, e.g. at a local emulator:
+//!     .endpoint("ges", "http://127.0.0.1:8080")
+//!     .build()?;
+//! // Or: Client::from_env() with HUAWEICLOUD_SDK_AK / _SK / _SECURITY_TOKEN / _PROJECT_ID / _REGION.
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
 
 #![warn(missing_docs)]
 

@@ -60,7 +60,8 @@ pub struct OperationSpec {
 }
 
 /// One call, ready to be sent: the path is already filled and each parameter percent-encoded.
-#[derive(Debug)]
+///
+/// `Debug` shows the body's size only: bodies may carry secrets (the IAM token request carries a password).
 pub struct Request {
     /// What is being called.
     pub operation: &'static OperationSpec,
@@ -74,6 +75,19 @@ pub struct Request {
     pub body: Option<Bytes>,
     /// The project the call is scoped to (sent as `X-Project-Id` when signing with AK/SK).
     pub project_id: Option<String>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation.name)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .field("project_id", &self.project_id)
+            .finish()
+    }
 }
 
 impl Request {

@@ -2,12 +2,13 @@
 //!
 //! A listing ends at the documented total, at an empty page, or at a short page (fewer items than asked for).
 //! A server that ignores `offset` would otherwise return the first page again and again, so a page identical to
-//! the previous one ends the walk with [`Error::Paging`], and so does fetching more pages than the first page's
+//! an earlier one ends the walk with [`Error::Paging`], and so does fetching more pages than the first page's
 //! total allows.
 
 use crate::error::Error;
 use futures::stream::{self, Stream, StreamExt};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::future::Future;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -95,7 +96,8 @@ struct Walk<F> {
     position: i64,
     pages: u64,
     max_pages: Option<u64>,
-    previous: Option<u64>,
+    /// Fingerprints of the non-empty pages seen so far (8 bytes a page).
+    seen: HashSet<u64>,
     done: bool,
 }
 
@@ -114,7 +116,7 @@ where
         Offset::Items(offset) => (offset, offset),
         Offset::PageNumber(page) => (page, page.saturating_sub(1).max(0).saturating_mul(limit)),
     };
-    let state = Walk { fetch, offset, position, pages: 0, max_pages: None, previous: None, done: false };
+    let state = Walk { fetch, offset, position, pages: 0, max_pages: None, seen: HashSet::new(), done: false };
     let paging = move |message: String| Error::Paging { operation, message };
     Box::pin(stream::unfold(state, move |mut s| async move {
         if s.done {
@@ -131,14 +133,13 @@ where
         s.pages += 1;
         let count = page.item_count();
         let fingerprint = page.fingerprint();
-        if count > 0 && s.previous == Some(fingerprint) {
+        if count > 0 && !s.seen.insert(fingerprint) {
             let message = format!(
-                "the page at offset {} repeats the previous page exactly; the server seems to ignore `offset`",
+                "the page at offset {} repeats an earlier page exactly; the server seems to ignore `offset`",
                 s.offset
             );
             return Some((Err(paging(message)), s));
         }
-        s.previous = Some(fingerprint);
         let total = page.total();
         if let (None, Some(total)) = (s.max_pages, total) {
             let left = u64::try_from(total.saturating_sub(s.position)).unwrap_or(0);

@@ -8,6 +8,10 @@ use rand::Rng;
 use std::time::Duration;
 
 /// How often and how patiently a call is retried.
+///
+/// Connection failures and 429 are retried for every operation; 500, 502, 503, 504, timeouts and dropped
+/// connections only for idempotent ones. A server's `Retry-After` (seconds) replaces the backoff; when it would
+/// outlast the call's total timeout, the call fails at once with the server's answer instead of sleeping in vain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryConfig {
     /// Attempts per call, the first included (`1` disables retries).

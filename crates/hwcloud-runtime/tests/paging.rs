@@ -120,6 +120,15 @@ async fn a_server_ignoring_offset_ends_in_an_error_not_a_loop() {
 }
 
 #[tokio::test]
+async fn a_server_cycling_through_pages_is_caught_too() {
+    // Offset taken modulo 20: pages A, B, A, B... and no total to stop at.
+    let cycling = |offset: i64, limit: i64| listing(100, false)(offset % 20, limit);
+    let (items, calls) = walk(cycling, 10).await;
+    assert!(matches!(items, Err(Error::Paging { .. })), "{items:?}");
+    assert_eq!(calls, vec![(0, 10), (10, 10), (20, 10)]);
+}
+
+#[tokio::test]
 async fn a_listing_longer_than_its_total_is_cut_off() {
     // A server whose total grows with every page never reaches it; the first total bounds the walk.
     let growing = |offset: i64, limit: i64| Backups {

@@ -178,3 +178,23 @@ async fn a_static_token_is_sent_and_never_renewed() {
     assert!(matches!(&err, Error::Service(s) if s.status == 401), "{err:?}");
     assert_eq!(stub.calls.get(), 2);
 }
+
+#[tokio::test]
+async fn calls_can_be_spawned_and_share_the_token_cache() {
+    fn assert_send_sync<T: Send + Sync + 'static>(_: &T) {}
+    let stub = Stub::new(Duration::from_secs(24 * 3600), &["iam-token-1"]);
+    let client = start(&stub).await;
+    assert_send_sync(&client);
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.send(Request::new(&LIST, "/a".into())).await })
+        })
+        .collect();
+    for task in tasks {
+        let result = task.await.unwrap();
+        assert_send_sync(&result);
+        assert_eq!(token_used(&result.unwrap()), "iam-token-1");
+    }
+    assert_eq!(stub.issued.get(), 1);
+}
