@@ -1,1 +1,36 @@
-//! Placeholder: the emulator lands with its issue.
+//! A local stand-in for the Huawei Cloud backup APIs (GES, GeminiDB, TaurusDB and the IAM token endpoint), for
+//! tests, demos and benchmarks, in the spirit of LocalStack or moto.
+//!
+//! Every service listens on its own address, as in the cloud, and speaks the documented wire format through the
+//! generated `hwcloud` models: request bodies are parsed into the generated `XRequestBody` types and every input
+//! is checked with the generated `validate()`, so the emulator refuses exactly what the client refuses.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = hwcloud_emulator::Emulator::builder().start().await?;
+//! let client = hwcloud::Client::new(emulator.runtime_client_builder().build()?);
+//! let backups = client.ges().list_graph_backups().graph_id(emulator.graph_id()).send().await?;
+//! println!("{:?}", backups.backup_list);
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod clock;
+mod config;
+mod errors;
+mod faults;
+mod geminidb;
+mod ges;
+mod iam;
+mod ids;
+mod jobs;
+mod metrics;
+mod router;
+mod server;
+mod state;
+mod taurusdb;
+mod wire;
+
+pub use config::{EmulatorBuilder, StartError, DEFAULT_PROJECT_ID, DEFAULT_REGION};
+pub use faults::FaultConfig;
+pub use server::Emulator;

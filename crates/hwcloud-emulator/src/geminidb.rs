@@ -1,0 +1,252 @@
+//! GeminiDB: manual backups of instances (create, list, delete) and the task list that tracks them.
+//!
+//! Paging differs between its two lists, as documented: `list_backups` takes a page number (`offset` >= 1) and
+//! a page size, both mandatory; `list_jobs` takes an item offset (default 0) and a limit (default 50).
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Router;
+use hwcloud::geminidb::list_backups::{ListBackupsBackupType, ListBackupsDatastoreType, ListBackupsType};
+use hwcloud::geminidb::list_jobs::ListJobsStatus;
+use hwcloud::geminidb::types::{self, BackupDatastore, BackupStatus, BackupType, JobDetail, JobInstanceInfo};
+use hwcloud::geminidb::{create_backup, delete_backup, list_backups, list_jobs};
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+use crate::errors::{ApiError, Service};
+use crate::jobs::{Job, Phase};
+use crate::router::{finish, route, AppState};
+use crate::state::{failure_by_name, Backup, Cloud, Origin};
+use crate::wire::{header_str, json_body, json_response, page, PathParams, Query};
+
+const S: Service = Service::GeminiDb;
+/// The engine every emulated instance runs (the create API is documented for GeminiDB Cassandra).
+const DATASTORE: (&str, &str) = ("cassandra", "3.11");
+
+type PathResult = Result<Path<HashMap<String, String>>, PathRejection>;
+type Answer = Result<Response, ApiError>;
+
+pub(crate) fn router(app: &AppState) -> Router {
+    let r = Router::new();
+    let r = route(r, app, S, &create_backup::OPERATION, create);
+    let r = route(r, app, S, &delete_backup::OPERATION, delete);
+    let r = route(r, app, S, &list_backups::OPERATION, list);
+    let r = route(r, app, S, &list_jobs::OPERATION, jobs);
+    finish(r, app, S)
+}
+
+fn project(cloud: &Cloud, project_id: Option<&String>) -> Result<(), ApiError> {
+    if project_id.is_some_and(|p| *p == cloud.project_id) {
+        Ok(())
+    } else {
+        Err(ApiError::foreign_project(S))
+    }
+}
+
+async fn create(State(app): State<AppState>, path: PathResult, headers: axum::http::HeaderMap, body: Bytes) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: create_backup::CreateBackupRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    let mut input = create_backup::CreateBackupInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    (input.name, input.description) = (Some(parsed.name.clone()), Some(parsed.description.clone()));
+    ApiError::check(S, input.validate())?;
+    if header_str(&headers, "content-type").is_none() {
+        return Err(ApiError::missing(S, "Content-Type"));
+    }
+    let mut cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let instance_id = input.instance_id.unwrap_or_default();
+    let instance = cloud
+        .resource(S, &instance_id)
+        .ok_or_else(|| ApiError::new(S, StatusCode::NOT_FOUND, "DBS.200002", "The DB instance does not exist."))?;
+    if cloud.backups_of(S).any(|b| b.owner.id == instance.id && b.name == parsed.name) {
+        return Err(ApiError::new(S, StatusCode::BAD_REQUEST, "DBS.201201", "The backup already exists."));
+    }
+    let timeline = cloud.new_timeline(failure_by_name(&parsed.name));
+    let backup_id = crate::ids::db_backup_id("br06");
+    let job_id = crate::ids::uuid();
+    cloud.backups.push(Backup {
+        service: S,
+        id: backup_id.clone(),
+        name: parsed.name,
+        description: Some(parsed.description),
+        owner: instance.clone(),
+        origin: Origin::Manual,
+        timeline: timeline.clone(),
+    });
+    let job = Job {
+        id: job_id.clone(),
+        name: "BackupInstance",
+        owner_id: instance.id,
+        owner_name: instance.name,
+        backup_id: Some(backup_id.clone()),
+        timeline,
+    };
+    cloud.add_job(S, job);
+    let mut out = create_backup::CreateBackupOutput::default();
+    (out.job_id, out.backup_id) = (Some(job_id), Some(backup_id));
+    Ok(json_response(StatusCode::ACCEPTED, &out))
+}
+
+async fn delete(State(app): State<AppState>, path: PathResult) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let mut input = delete_backup::DeleteBackupInput::default();
+    (input.project_id, input.backup_id) = (p.get("project_id"), p.get("backup_id"));
+    ApiError::check(S, input.validate())?;
+    let mut cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let backup = cloud
+        .remove_backup(S, &input.backup_id.unwrap_or_default())
+        .ok_or_else(|| ApiError::new(S, StatusCode::BAD_REQUEST, "DBS.201214", "The backup file does not exist."))?;
+    let timeline = cloud.new_timeline(None);
+    let job_id = crate::ids::uuid();
+    let job = Job {
+        id: job_id.clone(),
+        name: "DeleteBackup",
+        owner_id: backup.owner.id,
+        owner_name: backup.owner.name,
+        backup_id: Some(backup.id),
+        timeline,
+    };
+    cloud.add_job(S, job);
+    let mut out = delete_backup::DeleteBackupOutput::default();
+    out.job_id = Some(job_id);
+    Ok(json_response(StatusCode::ACCEPTED, &out))
+}
+
+/// `yyyy-mm-dd hh:mm:ss` in UTC, as the time filters are documented.
+fn parse_time(field: &str, text: &Option<String>) -> Result<Option<OffsetDateTime>, ApiError> {
+    let Some(text) = text else { return Ok(None) };
+    PrimitiveDateTime::parse(text, format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"))
+        .map(|t| Some(t.assume_utc()))
+        .map_err(|_| ApiError::invalid(S, &format!("`{field}` must be formatted yyyy-mm-dd hh:mm:ss.")))
+}
+
+async fn list(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQuery) -> Answer {
+    let (p, q) = (PathParams::from(S, path)?, Query::parse(S, raw.as_deref()));
+    let mut input = list_backups::ListBackupsInput::default();
+    input.project_id = p.get("project_id");
+    (input.offset, input.limit) = (q.int("offset")?, q.int("limit")?);
+    input.datastore_type = q.get("datastore_type").map(|v| v.as_str().into());
+    input.r#type = q.get("type").map(|v| v.as_str().into());
+    (input.instance_id, input.backup_id) = (q.get("instance_id"), q.get("backup_id"));
+    input.backup_type = q.get("backup_type").map(|v| v.as_str().into());
+    (input.begin_time, input.end_time) = (q.get("begin_time"), q.get("end_time"));
+    ApiError::check(S, input.validate())?;
+    let unknown = matches!(input.datastore_type, Some(ListBackupsDatastoreType::Unknown(_)))
+        || matches!(input.r#type, Some(ListBackupsType::Unknown(_)))
+        || matches!(input.backup_type, Some(ListBackupsBackupType::Unknown(_)));
+    if unknown {
+        return Err(ApiError::invalid(S, "`datastore_type`, `type` or `backup_type` is not a documented value."));
+    }
+    let (begin, end) = (parse_time("begin_time", &input.begin_time)?, parse_time("end_time", &input.end_time)?);
+    let cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    // Emulated backups are manual instance backups of Cassandra instances.
+    let kind_matches = input.datastore_type.as_ref().is_none_or(|d| d.as_str() == DATASTORE.0)
+        && input.r#type.as_ref().is_none_or(|t| *t == ListBackupsType::Instance)
+        && input.backup_type.as_ref().is_none_or(|t| *t == ListBackupsBackupType::Manual);
+    let matching: Vec<types::Backup> = cloud
+        .backups_of(S)
+        .filter(|_| kind_matches)
+        .filter(|b| input.instance_id.as_ref().is_none_or(|id| *id == b.owner.id))
+        .filter(|b| input.backup_id.as_ref().is_none_or(|id| *id == b.id))
+        .filter(|b| begin.is_none_or(|t| b.timeline.started_at >= t) && end.is_none_or(|t| b.timeline.started_at <= t))
+        .map(backup)
+        .collect();
+    // `offset` is a page number from 1 (validated above), not an item offset.
+    let (number, size) = (i64::from(input.offset.unwrap_or(1)), i64::from(input.limit.unwrap_or(10)));
+    let mut out = list_backups::ListBackupsOutput::default();
+    out.total_count = Some(i64::try_from(matching.len()).unwrap_or(i64::MAX));
+    out.backups = Some(page(matching, (number - 1) * size, size));
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+async fn jobs(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQuery) -> Answer {
+    let (p, q) = (PathParams::from(S, path)?, Query::parse(S, raw.as_deref()));
+    let mut input = list_jobs::ListJobsInput::default();
+    (input.project_id, input.id) = (p.get("project_id"), q.get("id"));
+    (input.start_time, input.end_time) = (q.get("start_time"), q.get("end_time"));
+    input.status = q.get("status").map(|v| v.as_str().into());
+    input.name = q.get("name").map(|v| v.as_str().into());
+    (input.offset, input.limit) = (q.int("offset")?, q.int("limit")?);
+    ApiError::check(S, input.validate())?;
+    if matches!(input.status, Some(ListJobsStatus::Unknown(_))) {
+        return Err(ApiError::invalid(S, "`status` must be Running, Completed or Failed."));
+    }
+    let cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let matching: Vec<JobDetail> = cloud
+        .jobs_of(S)
+        .filter(|j| input.id.as_ref().is_none_or(|id| *id == j.id))
+        .filter(|j| input.name.as_ref().is_none_or(|n| n.as_str() == j.name))
+        .filter(|j| input.status.as_ref().is_none_or(|s| s.as_str() == job_status_name(&j.timeline.phase())))
+        .map(job_detail)
+        .collect();
+    let (offset, limit) = (i64::from(input.offset.unwrap_or(0)), i64::from(input.limit.unwrap_or(50)));
+    let mut out = list_jobs::ListJobsOutput::default();
+    out.total_count = Some(i32::try_from(matching.len()).unwrap_or(i32::MAX));
+    out.jobs = Some(page(matching, offset, limit));
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// The spec's `job:` values: Running, Completed, Failed (no pending state is documented).
+fn job_status_name(phase: &Phase) -> &'static str {
+    match phase {
+        Phase::Pending | Phase::Running { .. } => "Running",
+        Phase::Succeeded => "Completed",
+        Phase::Failed(_) => "Failed",
+    }
+}
+
+fn job_detail(job: &Job) -> JobDetail {
+    let phase = job.timeline.phase();
+    let mut out = JobDetail::default();
+    out.id = Some(job.id.clone());
+    out.name = Some(job.name.into());
+    out.status = Some(job_status_name(&phase).into());
+    out.start_time = Some(crate::clock::with_offset(job.timeline.started_at));
+    out.end_time = job.timeline.ended_at().map(crate::clock::with_offset);
+    out.progress = Some(match phase {
+        Phase::Pending => "0%".into(),
+        Phase::Running { percent } => format!("{percent}%"),
+        _ => String::new(),
+    });
+    let mut instance = JobInstanceInfo::default();
+    (instance.id, instance.name) = (Some(job.owner_id.clone()), Some(job.owner_name.clone()));
+    out.instance = Some(instance);
+    out.fail_reason = Some(match phase {
+        Phase::Failed(reason) => reason,
+        _ => String::new(),
+    });
+    out
+}
+
+fn backup(backup: &Backup) -> types::Backup {
+    let phase = backup.phase();
+    let mut out = types::Backup::default();
+    out.id = Some(backup.id.clone());
+    out.name = Some(backup.name.clone());
+    out.description = backup.description.clone();
+    out.begin_time = Some(crate::clock::spaced(backup.timeline.started_at));
+    out.end_time = backup.timeline.ended_at().map(crate::clock::spaced);
+    out.status = Some(match phase {
+        Phase::Pending | Phase::Running { .. } => BackupStatus::Building,
+        Phase::Succeeded => BackupStatus::Completed,
+        Phase::Failed(_) => BackupStatus::Failed,
+    });
+    out.size = (phase == Phase::Succeeded).then_some(1160.60254);
+    out.r#type = Some(BackupType::Manual);
+    out.instance_id = Some(backup.owner.id.clone());
+    out.instance_name = Some(backup.owner.name.clone());
+    let mut datastore = BackupDatastore::default();
+    (datastore.r#type, datastore.version) = (Some(DATASTORE.0.into()), Some(DATASTORE.1.into()));
+    out.datastore = Some(datastore);
+    out
+}

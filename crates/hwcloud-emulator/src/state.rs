@@ -1,0 +1,148 @@
+//! The in-memory cloud: graphs, DB instances, their backups and the jobs working on them.
+//!
+//! One mutex guards everything; it is never held across an `.await`, and a poisoned lock is still used (the data
+//! stays consistent because every change is a single push or remove).
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use crate::errors::Service;
+use crate::jobs::{Job, Phase, Timeline};
+
+/// A graph or DB instance that backups belong to.
+#[derive(Debug, Clone)]
+pub(crate) struct Resource {
+    pub(crate) id: String,
+    pub(crate) name: String,
+}
+
+/// How a backup came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Manual,
+    Imported,
+}
+
+/// One backup of any service; its status follows its timeline.
+#[derive(Debug, Clone)]
+pub(crate) struct Backup {
+    pub(crate) service: Service,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) owner: Resource,
+    pub(crate) origin: Origin,
+    pub(crate) timeline: Timeline,
+}
+
+impl Backup {
+    pub(crate) fn phase(&self) -> Phase {
+        self.timeline.phase()
+    }
+}
+
+/// Everything the emulator holds.
+#[derive(Debug)]
+pub(crate) struct Cloud {
+    pub(crate) project_id: String,
+    pub(crate) graphs: Vec<Resource>,
+    pub(crate) geminidb_instances: Vec<Resource>,
+    pub(crate) taurusdb_instances: Vec<Resource>,
+    /// In creation order, which is the order lists answer in.
+    pub(crate) backups: Vec<Backup>,
+    pub(crate) jobs: Vec<(Service, Job)>,
+    job_duration: Duration,
+    fail_next_jobs: u32,
+}
+
+impl Cloud {
+    pub(crate) fn new(project_id: String, job_duration: Duration) -> Self {
+        Cloud {
+            project_id,
+            graphs: Vec::new(),
+            geminidb_instances: Vec::new(),
+            taurusdb_instances: Vec::new(),
+            backups: Vec::new(),
+            jobs: Vec::new(),
+            job_duration,
+            fail_next_jobs: 0,
+        }
+    }
+
+    /// The timeline of a new job; it fails when `fail_reason` is given or a failure was ordered with
+    /// [`Cloud::fail_next_jobs`].
+    pub(crate) fn new_timeline(&mut self, fail_reason: Option<String>) -> Timeline {
+        let failure = fail_reason.or_else(|| {
+            (self.fail_next_jobs > 0).then(|| {
+                self.fail_next_jobs -= 1;
+                "Injected failure: the emulator was told to fail this job.".to_owned()
+            })
+        });
+        Timeline::new(self.job_duration, failure)
+    }
+
+    pub(crate) fn set_job_duration(&mut self, duration: Duration) {
+        self.job_duration = duration;
+    }
+
+    pub(crate) fn fail_next_jobs(&mut self, n: u32) {
+        self.fail_next_jobs = n;
+    }
+
+    pub(crate) fn resources(&self, service: Service) -> &[Resource] {
+        match service {
+            Service::Ges => &self.graphs,
+            Service::GeminiDb => &self.geminidb_instances,
+            Service::TaurusDb => &self.taurusdb_instances,
+            Service::Iam => &[],
+        }
+    }
+
+    pub(crate) fn resource(&self, service: Service, id: &str) -> Option<Resource> {
+        self.resources(service).iter().find(|r| r.id == id).cloned()
+    }
+
+    pub(crate) fn backups_of(&self, service: Service) -> impl Iterator<Item = &Backup> {
+        self.backups.iter().filter(move |b| b.service == service)
+    }
+
+    pub(crate) fn backup(&self, service: Service, id: &str) -> Option<&Backup> {
+        self.backups_of(service).find(|b| b.id == id)
+    }
+
+    pub(crate) fn remove_backup(&mut self, service: Service, id: &str) -> Option<Backup> {
+        let index = self.backups.iter().position(|b| b.service == service && b.id == id)?;
+        Some(self.backups.remove(index))
+    }
+
+    pub(crate) fn jobs_of(&self, service: Service) -> impl Iterator<Item = &Job> {
+        self.jobs.iter().filter(move |(s, _)| *s == service).map(|(_, j)| j)
+    }
+
+    pub(crate) fn job(&self, service: Service, id: &str) -> Option<&Job> {
+        self.jobs_of(service).find(|j| j.id == id)
+    }
+
+    pub(crate) fn add_job(&mut self, service: Service, job: Job) {
+        self.jobs.push((service, job));
+    }
+}
+
+/// Shared, locked access to the cloud.
+#[derive(Debug)]
+pub(crate) struct Store(Mutex<Cloud>);
+
+impl Store {
+    pub(crate) fn new(cloud: Cloud) -> Self {
+        Store(Mutex::new(cloud))
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Cloud> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A job failure asked for by name: anything containing `fail` fails (case-insensitive).
+pub(crate) fn failure_by_name(text: &str) -> Option<String> {
+    text.to_ascii_lowercase().contains("fail").then(|| format!("Injected failure: {text:?} contains \"fail\"."))
+}
