@@ -108,7 +108,11 @@ async fn create(State(app): State<AppState>, path: PathResult) -> Answer {
     let mut cloud = app.store.lock();
     let graph = graph(&cloud, input.project_id.as_ref(), input.graph_id.as_ref())?;
     let stamp = crate::clock::ges(time::OffsetDateTime::now_utc()).replace(['-', 'T', ':'], "");
-    let name = format!("{}-{stamp}", graph.name);
+    // Named like the console names them; a second backup within the same second gets a counter.
+    let base = format!("{}-{stamp}", graph.name);
+    let taken = |name: &str| cloud.backups_of(S).any(|b| b.owner.id == graph.id && b.name == name);
+    let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|n| !taken(n));
+    let name = name.unwrap_or(base);
     let (job_id, backup_id) = start_job(&mut cloud, &graph, "BackupGraph", Some((name, Origin::Manual)), None);
     let mut out = create_backup::CreateBackupOutput::default();
     (out.job_id, out.backup_id) = (Some(job_id), backup_id);

@@ -31,6 +31,9 @@ mod state;
 mod taurusdb;
 mod wire;
 
-pub use config::{EmulatorBuilder, StartError, DEFAULT_PROJECT_ID, DEFAULT_REGION};
+pub use config::{
+    EmulatorBuilder, StartError, DEFAULT_AK, DEFAULT_GEMINIDB_INSTANCE_ID, DEFAULT_GRAPH_ID, DEFAULT_IAM_USER,
+    DEFAULT_JOB_DURATION, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SK, DEFAULT_TAURUSDB_INSTANCE_ID,
+};
 pub use faults::FaultConfig;
 pub use server::Emulator;
