@@ -44,6 +44,8 @@ pub(crate) struct IssuedToken {
 pub(crate) struct Auth {
     static_tokens: Vec<String>,
     keys: Vec<AccessKey>,
+    /// When set, a signature whose `X-Sdk-Date` is further than this from now is refused (replay protection).
+    max_signature_age: Option<Duration>,
     issued: Mutex<HashMap<String, OffsetDateTime>>,
 }
 
@@ -54,8 +56,8 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
-    pub(crate) fn new(static_tokens: Vec<String>, keys: Vec<AccessKey>) -> Self {
-        Auth { static_tokens, keys, issued: Mutex::new(HashMap::new()) }
+    pub(crate) fn new(static_tokens: Vec<String>, keys: Vec<AccessKey>, max_signature_age: Option<Duration>) -> Self {
+        Auth { static_tokens, keys, max_signature_age, issued: Mutex::new(HashMap::new()) }
     }
 
     /// Issues a fresh token valid for `ttl`, forgetting the ones that have expired.
@@ -111,6 +113,9 @@ impl Auth {
             SignError::Mismatch => "verify aksk signature fail".to_owned(),
             other => other.to_string(),
         })?;
+        if let Some(max_age) = self.max_signature_age {
+            check_freshness(header_str(headers, "x-sdk-date").as_deref().unwrap_or(""), max_age)?;
+        }
         let sent = header_str(headers, "x-security-token");
         match (&key.security_token, sent) {
             (None, None) => Ok(()),
@@ -126,6 +131,18 @@ impl Auth {
             }
         }
     }
+}
+
+/// Refuses an `X-Sdk-Date` (`20240101T000000Z`) further than `max_age` from now, in either direction.
+fn check_freshness(sdk_date: &str, max_age: Duration) -> Result<(), String> {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let signed_at = time::PrimitiveDateTime::parse(sdk_date.trim(), format)
+        .map_err(|_| "X-Sdk-Date is not formatted yyyyMMddTHHmmssZ".to_owned())?
+        .assume_utc();
+    if (OffsetDateTime::now_utc() - signed_at).unsigned_abs() > max_age {
+        return Err("the signature has expired (X-Sdk-Date is too far from now)".into());
+    }
+    Ok(())
 }
 
 /// Compares secrets without stopping at the first difference.
@@ -151,8 +168,8 @@ mod tests {
     /// Vector B1 of signing.md, produced by the official Python SDK.
     #[test]
     fn accepts_the_official_sdk_vector_and_refuses_a_tampered_one() {
-        let auth =
-            Auth::new(vec![], vec![AccessKey { ak: "AKTEST".into(), sk: "SKTEST".into(), security_token: None }]);
+        let keys = vec![AccessKey { ak: "AKTEST".into(), sk: "SKTEST".into(), security_token: None }];
+        let auth = Auth::new(vec![], keys.clone(), None);
         let mut headers = signed_headers(&[
             ("content-type", "application/json"),
             ("x-sdk-date", "20240101T000000Z"),
@@ -169,13 +186,15 @@ mod tests {
         assert_eq!(auth.check(&Method::GET, &uri, &headers, b""), Ok(()));
         let other: Uri = "/v2/0123456789abcdef0123456789abcdef/graphs/g-1/backups?limit=3&offset=0".parse().unwrap();
         assert_eq!(auth.check(&Method::GET, &other, &headers, b"").unwrap_err(), "verify aksk signature fail");
+        let strict = Auth::new(vec![], keys, Some(Duration::from_secs(900)));
+        assert!(strict.check(&Method::GET, &uri, &headers, b"").unwrap_err().contains("expired"));
         headers.insert("x-auth-token", HeaderValue::from_static("ignored when signed"));
         assert!(auth.check(&Method::DELETE, &uri, &headers, b"").is_err());
     }
 
     #[test]
     fn tokens_static_issued_and_expired() {
-        let auth = Auth::new(vec!["static".into()], vec![]);
+        let auth = Auth::new(vec!["static".into()], vec![], None);
         let uri: Uri = "/".parse().unwrap();
         let check = |token: &str| auth.check(&Method::GET, &uri, &signed_headers(&[("x-auth-token", token)]), b"");
         assert!(check("static").is_ok());

@@ -64,6 +64,7 @@ pub struct EmulatorBuilder {
     pub(crate) keys: Vec<AccessKey>,
     pub(crate) iam_users: Vec<IamUser>,
     pub(crate) token_ttl: Duration,
+    pub(crate) max_signature_age: Option<Duration>,
     pub(crate) job_duration: Duration,
     pub(crate) faults: FaultConfig,
 }
@@ -101,6 +102,7 @@ impl Default for EmulatorBuilder {
             keys: Vec::new(),
             iam_users: Vec::new(),
             token_ttl: Duration::from_secs(24 * 3600),
+            max_signature_age: None,
             job_duration: DEFAULT_JOB_DURATION,
             faults: FaultConfig::default(),
         }
@@ -196,6 +198,13 @@ impl EmulatorBuilder {
     /// How long IAM tokens stay valid (default 24 hours, as documented).
     pub fn token_ttl(mut self, ttl: Duration) -> Self {
         self.token_ttl = ttl;
+        self
+    }
+
+    /// Refuses AK/SK signatures whose `X-Sdk-Date` is further than `age` from now (off by default, so that
+    /// requests signed at a fixed date, like the SDKs' test vectors, can be replayed).
+    pub fn max_signature_age(mut self, age: Duration) -> Self {
+        self.max_signature_age = Some(age);
         self
     }
 

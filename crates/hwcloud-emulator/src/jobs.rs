@@ -58,7 +58,8 @@ impl Timeline {
 
     /// The wall-clock end, once finished.
     pub(crate) fn ended_at(&self) -> Option<OffsetDateTime> {
-        self.phase().is_finished().then(|| self.started_at + self.duration)
+        let duration = time::Duration::try_from(self.duration).ok()?;
+        self.phase().is_finished().then(|| self.started_at.checked_add(duration)).flatten()
     }
 }
 

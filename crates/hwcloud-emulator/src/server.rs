@@ -58,7 +58,7 @@ impl Emulator {
         cloud.taurusdb_instances = named(&config.taurusdb_instances, "taurus-");
         let app = Arc::new(App {
             store: Store::new(cloud),
-            auth: Auth::new(config.tokens.clone(), config.keys.clone()),
+            auth: Auth::new(config.tokens.clone(), config.keys.clone(), config.max_signature_age),
             faults: Faults::new(config.faults.clone()),
             counters: Counters::default(),
             iam: IamConfig {

@@ -183,3 +183,26 @@ async fn requests_signed_by_the_official_sdk_pass() {
     let (status, _, body) = common::send_raw(b5).await;
     assert_eq!((status, body["error_code"].as_str()), (400, Some("DBS.200001")), "{body}");
 }
+
+#[tokio::test]
+async fn stale_signatures_are_refused_when_freshness_is_enforced() {
+    let emu = Emulator::builder()
+        .ak_sk("AKTEST", "SKTEST")
+        .graph("g-1")
+        .max_signature_age(Duration::from_secs(15 * 60))
+        .start()
+        .await
+        .unwrap();
+    let b1 = replay(
+        &emu.ges_url(),
+        "GET",
+        "/v2/0123456789abcdef0123456789abcdef/graphs/g-1/backups?limit=2&offset=0",
+        "ges.cn-north-4.myhuaweicloud.com",
+        "content-type;host;user-agent;x-project-id;x-sdk-date",
+        "1171d8d10f82767bc660abe2c5464e00342e19a4c08b9068ecd22f7915ed1b5d",
+    );
+    let (status, _, body) = common::send_raw(b1).await;
+    assert_eq!(status, 401, "signed on 2024-01-01: {body}");
+    assert!(body["error_msg"].as_str().unwrap().contains("expired"));
+    lists(&client_with(&emu, emu.ak_sk_credentials()), &emu).await.unwrap();
+}

@@ -12,9 +12,9 @@ use hwcloud_emulator::Emulator;
 /// The static token every test emulator accepts.
 pub const TOKEN: &str = "test-static-token";
 
-/// An emulator with 150 ms jobs that accepts [`TOKEN`] and the default AK/SK.
+/// An emulator with 500 ms jobs (long enough to see them in progress on a busy machine) that accepts [`TOKEN`] and the default AK/SK.
 pub async fn emulator() -> Emulator {
-    Emulator::builder().job_duration(Duration::from_millis(150)).token(TOKEN).start().await.expect("emulator starts")
+    Emulator::builder().job_duration(Duration::from_millis(500)).token(TOKEN).start().await.expect("emulator starts")
 }
 
 /// Retries that do not slow tests down.
