@@ -27,6 +27,15 @@ pub(crate) fn iam(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// Parses the DB services' `yyyy-mm-ddThh:mm:ssZ` query times, where Z is an offset such as `+0800` (a literal
+/// `Z` is read as UTC).
+pub(crate) fn parse_with_offset(text: &str) -> Option<OffsetDateTime> {
+    let format =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory][offset_minute]");
+    let utc = text.strip_suffix('Z').map(|t| format!("{t}+0000"));
+    OffsetDateTime::parse(utc.as_deref().unwrap_or(text), format).ok()
+}
+
 /// Milliseconds since the epoch (GES timestamps).
 pub(crate) fn millis(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or_default()
@@ -45,5 +54,8 @@ mod tests {
         assert_eq!(with_offset(t), "2021-06-08T13:55:13+0000");
         assert_eq!(iam(t), "2021-06-08T13:55:13.500000Z");
         assert_eq!(millis(t), 1_623_160_513_500);
+        assert_eq!(parse_with_offset("2021-06-08T21:55:13+0800"), Some(datetime!(2021-06-08 13:55:13 UTC)));
+        assert_eq!(parse_with_offset("2021-06-08T13:55:13Z"), Some(datetime!(2021-06-08 13:55:13 UTC)));
+        assert_eq!(parse_with_offset("2021-06-08 13:55:13"), None);
     }
 }

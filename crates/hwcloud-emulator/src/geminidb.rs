@@ -180,6 +180,7 @@ async fn jobs(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQ
     if matches!(input.status, Some(ListJobsStatus::Unknown(_))) {
         return Err(ApiError::invalid(S, "`status` must be Running, Completed or Failed."));
     }
+    let (start, end) = job_window(&input.start_time, &input.end_time)?;
     let cloud = app.store.lock();
     project(&cloud, input.project_id.as_ref())?;
     let matching: Vec<JobDetail> = cloud
@@ -187,6 +188,7 @@ async fn jobs(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQ
         .filter(|j| input.id.as_ref().is_none_or(|id| *id == j.id))
         .filter(|j| input.name.as_ref().is_none_or(|n| n.as_str() == j.name))
         .filter(|j| input.status.as_ref().is_none_or(|s| s.as_str() == job_status_name(&j.timeline.phase())))
+        .filter(|j| start.is_none_or(|t| j.timeline.started_at >= t) && end.is_none_or(|t| j.timeline.started_at <= t))
         .map(job_detail)
         .collect();
     let (offset, limit) = (i64::from(input.offset.unwrap_or(0)), i64::from(input.limit.unwrap_or(50)));
@@ -194,6 +196,26 @@ async fn jobs(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQ
     out.total_count = Some(i32::try_from(matching.len()).unwrap_or(i32::MAX));
     out.jobs = Some(page(matching, offset, limit));
     Ok(json_response(StatusCode::OK, &out))
+}
+
+/// The documented task time window: `yyyy-mm-ddThh:mm:ssZ` bounds, the end after the start, at most 30 days.
+fn job_window(
+    start: &Option<String>,
+    end: &Option<String>,
+) -> Result<(Option<OffsetDateTime>, Option<OffsetDateTime>), ApiError> {
+    let parse = |field: &str, text: &Option<String>| match text {
+        None => Ok(None),
+        Some(text) => crate::clock::parse_with_offset(text)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(S, &format!("`{field}` must be formatted yyyy-mm-ddThh:mm:ssZ."))),
+    };
+    let (start, end) = (parse("start_time", start)?, parse("end_time", end)?);
+    if let (Some(start), Some(end)) = (start, end) {
+        if end <= start || end - start > time::Duration::days(30) {
+            return Err(ApiError::invalid(S, "`end_time` must be after `start_time`, at most 30 days later."));
+        }
+    }
+    Ok((start, end))
 }
 
 /// The spec's `job:` values: Running, Completed, Failed (no pending state is documented).

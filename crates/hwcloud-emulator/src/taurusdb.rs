@@ -13,7 +13,6 @@ use hwcloud::taurusdb::types::{
     self, BackupStatus, BackupType, FullBackup, FullBackupStatus, FullBackupType, JobInstance, MysqlDatastore,
 };
 use hwcloud::taurusdb::{create_backup, delete_backup, list_backups, show_job};
-use time::macros::format_description;
 use time::OffsetDateTime;
 
 use crate::errors::{ApiError, Service};
@@ -117,11 +116,9 @@ async fn delete(State(app): State<AppState>, path: PathResult, headers: HeaderMa
 /// `yyyy-mm-ddThh:mm:ssZ` where Z is an offset such as `+0800`, as the time filters are documented.
 fn parse_time(field: &str, text: &Option<String>) -> Result<Option<OffsetDateTime>, ApiError> {
     let Some(text) = text else { return Ok(None) };
-    let format =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory][offset_minute]");
-    OffsetDateTime::parse(text, format)
+    crate::clock::parse_with_offset(text)
         .map(Some)
-        .map_err(|_| ApiError::invalid(S, &format!("`{field}` must be formatted yyyy-mm-ddThh:mm:ss+hhmm.")))
+        .ok_or_else(|| ApiError::invalid(S, &format!("`{field}` must be formatted yyyy-mm-ddThh:mm:ss+hhmm.")))
 }
 
 async fn list(State(app): State<AppState>, path: PathResult, headers: HeaderMap, RawQuery(raw): RawQuery) -> Answer {

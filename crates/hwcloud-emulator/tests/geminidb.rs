@@ -111,3 +111,31 @@ async fn list_backups_offset_is_a_page_number_and_list_jobs_offset_an_item_offse
     let all_jobs: Vec<_> = db.list_jobs().limit(10).into_items().try_collect().await.unwrap();
     assert_eq!(all_jobs.len(), 7);
 }
+
+#[tokio::test]
+async fn time_filters_bound_backups_and_jobs() {
+    let emu = emulator().await;
+    let db = client(&emu).geminidb();
+    db.create_backup().instance_id(emu.geminidb_instance_id()).name("backup-1").description("").send().await.unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let spaced = |t: time::OffsetDateTime| {
+        t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]")).unwrap()
+    };
+    let hour = time::Duration::hours(1);
+    let listed = db.list_backups().offset(1).limit(10).begin_time(spaced(now - hour)).end_time(spaced(now + hour));
+    assert_eq!(listed.send().await.unwrap().total_count, Some(1));
+    let later = db.list_backups().offset(1).limit(10).begin_time(spaced(now + hour)).send().await.unwrap();
+    assert_eq!(later.total_count, Some(0));
+
+    let offset = |t: time::OffsetDateTime| {
+        t.format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+0000")).unwrap()
+    };
+    let jobs = db.list_jobs().start_time(offset(now - hour)).end_time(offset(now + hour)).send().await.unwrap();
+    assert_eq!(jobs.total_count, Some(1));
+    let none = db.list_jobs().start_time(offset(now + hour)).send().await.unwrap();
+    assert_eq!(none.total_count, Some(0));
+    let e = service_error(db.list_jobs().start_time(offset(now)).end_time(offset(now - hour)).send().await);
+    assert_eq!((e.status, e.code.as_deref()), (400, Some("DBS.200001")));
+    let e = service_error(db.list_backups().offset(1).limit(10).begin_time("yesterday").send().await);
+    assert_eq!(e.code.as_deref(), Some("DBS.200001"));
+}

@@ -49,3 +49,26 @@ async fn dropping_the_emulator_stops_its_listeners() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(tokio::net::TcpStream::connect(&address).await.is_err(), "closed after drop");
 }
+
+#[tokio::test]
+async fn concurrent_requests_on_every_service_are_all_served() {
+    let emu = emulator().await;
+    let client = client(&emu);
+    let mut calls = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let (client, graph) = (client.clone(), emu.graph_id().to_owned());
+        let (gemini, taurus) = (emu.geminidb_instance_id().to_owned(), emu.taurusdb_instance_id().to_owned());
+        calls.spawn(async move {
+            client.ges().create_backup().graph_id(graph).send().await.map(|_| ())?;
+            let name = format!("backup-{n}");
+            client.geminidb().create_backup().instance_id(gemini).name(&name).description("").send().await?;
+            client.taurusdb().create_backup().instance_id(taurus).name(name).send().await.map(|_| ())
+        });
+    }
+    while let Some(done) = calls.join_next().await {
+        done.unwrap().unwrap();
+    }
+    assert_eq!(client.ges().list_backups().send().await.unwrap().backup_count, Some(20));
+    assert_eq!(client.geminidb().list_backups().offset(1).limit(100).send().await.unwrap().total_count, Some(20));
+    assert_eq!(client.taurusdb().list_backups().send().await.unwrap().total_count, Some(20));
+}
