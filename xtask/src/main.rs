@@ -1,5 +1,6 @@
-//! Project automation: `cargo xtask spec-check`, `cargo xtask codegen [--check]`.
+//! Project automation: `cargo xtask spec-check`, `cargo xtask codegen [--check]`, `cargo xtask bench-codegen`.
 
+mod bench;
 mod codegen;
 mod spec;
 
@@ -24,8 +25,9 @@ fn main() -> ExitCode {
         },
         ["codegen"] => codegen(&root, false),
         ["codegen", "--check"] => codegen(&root, true),
+        ["bench-codegen", rest @ ..] => bench::run(&root, rest),
         _ => {
-            eprintln!("usage: cargo xtask spec-check | cargo xtask codegen [--check]");
+            eprintln!("usage: cargo xtask spec-check | cargo xtask codegen [--check] | cargo xtask bench-codegen [--sizes ..]");
             ExitCode::from(2)
         }
     }
