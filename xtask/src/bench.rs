@@ -65,6 +65,9 @@ struct Row {
     ops: usize,
     lines: usize,
     codegen_ms: f64,
+    /// The share of `codegen_ms` spent in `spec::load_and_check` (the rest is `codegen::generate`, which runs
+    /// prettyplease and one rustfmt process per file).
+    check_ms: f64,
     build_s: f64,
     note: String,
 }
@@ -96,12 +99,13 @@ fn bench(root: &Path, temp: &Path, sizes: &[usize], reps: usize) -> Result<(), S
             let started = Instant::now();
             let services = spec::load_and_check(spec_dir, Path::new("spec"))
                 .map_err(|d| format!("spec {label}: {} error(s), first: {}", d.len(), d[0]))?;
+            let checked = started.elapsed().as_secs_f64() * 1e3;
             files = codegen::generate(&services, root)?;
-            times.push(started.elapsed().as_secs_f64() * 1e3);
+            times.push((started.elapsed().as_secs_f64() * 1e3, checked));
             ops = services.iter().map(|s| s.operations.len()).sum();
         }
-        times.sort_by(f64::total_cmp);
-        let codegen_ms = times[times.len() / 2];
+        times.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (codegen_ms, check_ms) = times[times.len() / 2];
         let lines = files.values().map(|f| f.lines().count()).sum();
         let package = format!("hwcloud-synth-{label}");
         let ws = temp.join(format!("ws-{label}"));
@@ -115,7 +119,7 @@ fn bench(root: &Path, temp: &Path, sizes: &[usize], reps: usize) -> Result<(), S
             "{label}: {ops} ops, codegen {codegen_ms:.0} ms, build {build_s:.2} s{}",
             if note.is_empty() { String::new() } else { format!(" {note}") }
         );
-        rows.push(Row { label: label.clone(), ops, lines, codegen_ms, build_s, note });
+        rows.push(Row { label: label.clone(), ops, lines, codegen_ms, check_ms, build_s, note });
     }
     print_table(&rows);
     Ok(())
@@ -279,7 +283,8 @@ fn print_table(rows: &[Row]) {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\n| spec | ops | generated lines | codegen ms | ms/op | build s | s/op | marginal ms/op | marginal s/op |"
+        "\n| spec | ops | generated lines | codegen ms (load+check) | ms/op | build s | s/op | marginal ms/op | \
+         marginal s/op |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut previous: Option<&Row> = None;
@@ -295,19 +300,53 @@ fn print_table(rows: &[Row]) {
             }
             None => ("".into(), "".into()),
         };
+        let note = if r.note.is_empty() { String::new() } else { format!(" {}", r.note) };
         let _ = writeln!(
             out,
-            "| {}{} | {} | {} | {:.0} | {:.1} | {:.2} | {:.4} | {marginal_ms} | {marginal_s} |",
+            "| {}{note} | {} | {} | {:.0} ({:.0}) | {:.1} | {:.2} | {:.4} | {marginal_ms} | {marginal_s} |",
             r.label,
-            if r.note.is_empty() { String::new() } else { format!(" {}", r.note) },
             r.ops,
             r.lines,
             r.codegen_ms,
+            r.check_ms,
             r.codegen_ms / ops,
             r.build_s,
             r.build_s / ops,
         );
         previous = Some(r);
     }
+    // The real spec is smaller than any synthetic one; compare per-op time between the smallest and largest
+    // synthetic specs, whose fixed costs (lib.rs, shared types) are the same.
+    let synthetic = rows.get(1).zip(rows.last()).filter(|(first, last)| first.ops < last.ops);
+    if let Some((first, last)) = synthetic {
+        let per_op = |r: &Row| (r.codegen_ms / r.ops as f64, r.build_s / r.ops as f64);
+        let ((c1, b1), (c2, b2)) = (per_op(first), per_op(last));
+        let _ = writeln!(
+            out,
+            "\nper-op time at {} ops / at {} ops: codegen {:.2}x, build {:.2}x (flat or falling = scales linearly)",
+            last.ops,
+            first.ops,
+            c2 / c1,
+            b2 / b1
+        );
+    }
     print!("{out}");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn synthetic_specs_pass_the_checks_with_the_requested_size() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace");
+        let temp = std::env::temp_dir().join(format!("hwcloud-bench-synth-test-{}", std::process::id()));
+        let out = temp.join("spec-40").join("spec");
+        let result = super::synthesize(root, &root.join("spec"), &out, 40)
+            .and_then(|()| super::count_ops(&out).map_err(|e| e.to_string()));
+        let _ = std::fs::remove_dir_all(&temp);
+        assert_eq!(result, Ok(40));
+        assert_eq!(super::parse_args(&["--sizes", "60, 70", "--reps", "2"]), Ok((vec![60, 70], 2)));
+        assert!(super::parse_args(&["--sizes"]).is_err());
+    }
 }
