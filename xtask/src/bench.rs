@@ -115,6 +115,8 @@ fn bench(root: &Path, temp: &Path, sizes: &[usize], reps: usize) -> Result<(), S
             cargo_build(&cargo, &ws, &target_dir, &package)?;
         }
         let (build_s, note) = timed_build(&cargo, &ws, &target_dir, &package)?;
+        // The package's artifacts are only needed for the measurement; leave the shared target dir as it was.
+        let _ = cargo_clean(&cargo, &ws, &target_dir, &package);
         println!(
             "{label}: {ops} ops, codegen {codegen_ms:.0} ms, build {build_s:.2} s{}",
             if note.is_empty() { String::new() } else { format!(" {note}") }
@@ -247,6 +249,10 @@ fn cargo(cargo: &std::ffi::OsStr, ws: &Path, target_dir: &Path, args: &[&str]) -
     Ok(stderr)
 }
 
+fn cargo_clean(cargo_bin: &std::ffi::OsStr, ws: &Path, target_dir: &Path, package: &str) -> Result<String, String> {
+    cargo(cargo_bin, ws, target_dir, &["clean", "-p", package])
+}
+
 fn cargo_build(cargo_bin: &std::ffi::OsStr, ws: &Path, target_dir: &Path, package: &str) -> Result<String, String> {
     cargo(cargo_bin, ws, target_dir, &["build", "-p", package])
 }
@@ -260,7 +266,7 @@ fn timed_build(
     package: &str,
 ) -> Result<(f64, String), String> {
     for _ in 0..5 {
-        cargo(cargo_bin, ws, target_dir, &["clean", "-p", package])?;
+        cargo_clean(cargo_bin, ws, target_dir, package)?;
         let started = Instant::now();
         let stderr = cargo_build(cargo_bin, ws, target_dir, package)?;
         let seconds = started.elapsed().as_secs_f64();
