@@ -14,9 +14,6 @@ use std::time::{Duration, Instant};
 use tracing::field::Empty;
 use tracing::{debug, info, Instrument};
 
-/// Headers whose values are credentials: marked sensitive so that no HTTP layer prints or indexes them.
-const SENSITIVE: &[&str] = &["authorization", "x-auth-token", "x-security-token"];
-
 /// A request made ready to send: the parts every attempt shares.
 struct Prepared {
     op: &'static OperationSpec,
@@ -26,8 +23,8 @@ struct Prepared {
     wire_query: String,
     /// `host[:port]` of the URL, as signed.
     host: String,
-    /// Validated headers without authentication.
-    headers: Vec<(String, String)>,
+    /// Validated headers without authentication, in the order they are signed and sent.
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Bytes>,
     project_id: Option<String>,
 }
@@ -225,21 +222,18 @@ impl Client {
         };
         // Defaults the request may override. The official SDKs send `Content-Type` on every request, body or not.
         let mut headers = vec![
-            ("Content-Type".to_owned(), "application/json".to_owned()),
-            ("User-Agent".to_owned(), USER_AGENT.to_owned()),
+            (http::header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (http::header::USER_AGENT, HeaderValue::from_static(USER_AGENT)),
         ];
         let mut bad = Vec::new();
         for (name, value) in request.headers {
-            if HeaderName::from_bytes(name.as_bytes()).is_err() || HeaderValue::from_str(&value).is_err() {
-                bad.push(Violation {
+            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+                (Ok(name), Ok(value)) => set(&mut headers, name, value),
+                _ => bad.push(Violation {
                     field: name.to_owned(),
                     rule: "header_value",
                     message: "cannot be sent in an HTTP header (control characters or line breaks); remove them".into(),
-                });
-            } else {
-                // One value per name: what is signed must be exactly what is sent.
-                headers.retain(|(given, _)| !given.eq_ignore_ascii_case(name));
-                headers.push((name.to_owned(), value));
+                }),
             }
         }
         if !bad.is_empty() {
@@ -265,49 +259,49 @@ impl Client {
         authenticate: bool,
         rejected: Option<Secret>,
     ) -> Result<(HeaderMap, Option<Secret>), Error> {
-        let mut list: Vec<(String, String)> = p.headers.clone();
+        let mut list = p.headers.clone();
         let mut token_used = None;
         if authenticate {
             match &self.inner.auth {
-                Auth::Token(token) => set(&mut list, "X-Auth-Token", token.expose()),
+                Auth::Token(token) => set(&mut list, X_AUTH_TOKEN, secret_value(token)?),
                 Auth::Iam(source) => {
                     let token = match rejected {
                         Some(rejected) => source.renew(self, &rejected).await?,
                         None => source.token(self).await?,
                     };
-                    set(&mut list, "X-Auth-Token", token.expose());
+                    set(&mut list, X_AUTH_TOKEN, secret_value(&token)?);
                     token_used = Some(token);
                 }
                 Auth::AkSk(key) => {
                     if let Some(project) = &p.project_id {
-                        set(&mut list, "X-Project-Id", project);
+                        set(&mut list, X_PROJECT_ID, value(project, "X-Project-Id")?);
                     }
                     if let Some(token) = &key.security_token {
-                        set(&mut list, "X-Security-Token", token.expose());
+                        set(&mut list, X_SECURITY_TOKEN, secret_value(token)?);
                     }
                     // An `X-Sdk-Date` set by the caller is reused, as in the official SDKs.
-                    if !list.iter().any(|(n, _)| n.eq_ignore_ascii_case(sign::SDK_DATE_HEADER)) {
+                    if !list.iter().any(|(n, _)| n == X_SDK_DATE) {
                         let now = sign::sdk_date(time::OffsetDateTime::now_utc());
-                        set(&mut list, sign::SDK_DATE_HEADER, &now);
+                        set(&mut list, X_SDK_DATE, value(&now, "X-Sdk-Date")?);
                     }
-                    set(&mut list, "Host", &p.host);
+                    set(&mut list, http::header::HOST, value(&p.host, "Host")?);
+                    // Header values are signed as the bytes sent (UTF-8 text where the value is text).
+                    let pairs: Vec<(&str, &str)> = list
+                        .iter()
+                        .map(|(n, v)| (n.as_str(), std::str::from_utf8(v.as_bytes()).unwrap_or_default()))
+                        .collect();
                     let body = p.body.as_deref().unwrap_or_default();
                     let method = p.op.method.as_str();
                     let signed =
-                        sign::sign_request(&key.ak, key.sk.expose(), method, &p.wire_path, &p.wire_query, &list, body);
-                    set(&mut list, "Authorization", &signed.authorization);
+                        sign::sign_request(&key.ak, key.sk.expose(), method, &p.wire_path, &p.wire_query, &pairs, body);
+                    let mut authorization = value(&signed.authorization, "Authorization")?;
+                    authorization.set_sensitive(true);
+                    set(&mut list, http::header::AUTHORIZATION, authorization);
                 }
             }
         }
         let mut map = HeaderMap::with_capacity(list.len());
         for (name, value) in list {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("header name {name:?} cannot be sent")))?;
-            let mut value = HeaderValue::from_str(&value).map_err(|_| {
-                // Only credentials can get here (request headers were checked); never quote them.
-                Error::Config(format!("the value for header {name} cannot be sent in HTTP (check the credentials)"))
-            })?;
-            value.set_sensitive(SENSITIVE.contains(&name.as_str()));
             map.insert(name, value);
         }
         Ok((map, token_used))
@@ -323,9 +317,9 @@ impl Client {
             builder = builder.body(body.clone());
         }
         let exchange = async {
-            let response = builder.send().await?;
+            let mut response = builder.send().await?;
             let status = response.status().as_u16();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;
             Ok::<_, reqwest::Error>(Answer { status, headers, body })
         };
@@ -343,19 +337,37 @@ impl Client {
     }
 }
 
+const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
+const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
+const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
+
 /// Sets a header, replacing any value of the same name (what is signed must be exactly what is sent).
-fn set(list: &mut Vec<(String, String)>, name: &str, value: &str) {
-    list.retain(|(given, _)| !given.eq_ignore_ascii_case(name));
-    list.push((name.to_owned(), value.to_owned()));
+fn set(list: &mut Vec<(HeaderName, HeaderValue)>, name: HeaderName, value: HeaderValue) {
+    list.retain(|(given, _)| *given != name);
+    list.push((name, value));
+}
+
+/// A header value the runtime made (date, host, project); `Err` only if configuration put odd bytes in it.
+fn value(text: &str, name: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(text)
+        .map_err(|_| Error::Config(format!("the value for header {name} cannot be sent in HTTP")))
+}
+
+/// A credential as a header value, marked sensitive so that no HTTP layer prints or indexes it; errors never
+/// quote it.
+fn secret_value(secret: &Secret) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(secret.expose()).map_err(|_| {
+        Error::Config("a credential cannot be sent in an HTTP header (check the credentials)".to_owned())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Refuses paths no HTTP client can send as given: a `.`/`..` segment (even percent-encoded, URL parsers resolve
 /// it and the call would reach another resource), or a `?`/`#` that would cut the path short.
 fn check_path(operation: &'static str, path: &str) -> Result<(), Error> {
-    let dot_segment = path.split('/').any(|segment| {
-        let lower = segment.to_ascii_lowercase().replace("%2e", ".");
-        lower == "." || lower == ".."
-    });
+    let dot_segment = path.split('/').any(is_dot_segment);
     let message = if !path.starts_with('/') {
         "must start with `/`"
     } else if path.contains(['?', '#']) {
@@ -368,6 +380,21 @@ fn check_path(operation: &'static str, path: &str) -> Result<(), Error> {
     };
     let violation = Violation { field: "path".into(), rule: "path", message: message.into() };
     Err(Error::InvalidInput { operation, violations: vec![violation] })
+}
+
+/// `.` or `..`, also percent-encoded (`%2E`, `.%2e`, ...), without allocating: this runs on every call.
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        match rest {
+            [b'.', tail @ ..] => rest = tail,
+            [b'%', b'2', e, tail @ ..] if e.eq_ignore_ascii_case(&b'e') => rest = tail,
+            _ => return false,
+        }
+        dots += 1;
+    }
+    dots == 1 || dots == 2
 }
 
 fn classify(operation: &'static str, e: &reqwest::Error, started: Instant) -> (Failure, Error) {

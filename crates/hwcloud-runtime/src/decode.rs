@@ -16,6 +16,10 @@ pub fn decode<T: DeserializeOwned>(op: &'static OperationSpec, raw: &RawResponse
         path,
         message,
     };
+    // Tracking the path costs an allocation per key, so it is paid only to explain a failure.
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| error(e.path().to_string(), e.into_inner().to_string()))?;

@@ -61,7 +61,16 @@ pub fn canonical_uri(wire_path: &str) -> String {
 pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
     let mut sorted: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
     sorted.sort_unstable();
-    sorted.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+    let mut query = String::new();
+    for (i, (k, v)) in sorted.iter().enumerate() {
+        if i > 0 {
+            query.push('&');
+        }
+        query.extend(percent_encode(k.as_bytes(), UNRESERVED));
+        query.push('=');
+        query.extend(percent_encode(v.as_bytes(), UNRESERVED));
+    }
+    query
 }
 
 /// The canonical query of a query string as received (`a=1&b=x%20y`): decoded, then as [`canonical_query`].
