@@ -1,8 +1,8 @@
 //! Runtime for the generated `hwcloud` client: it decides *how* a request is sent (transport, auth, signing,
 //! retries, error decoding), while the generated crate describes *what* is sent.
 //!
-//! Generated code talks to this crate through [`OperationSpec`], [`Request`], [`Client::send`], [`decode`],
-//! [`RawResponse`], [`validate::Violations`], [`pager`] and [`waiter`]. Users configure a [`Client`] with
+//! Generated code talks to this crate through [`OperationInput`] and [`Client::execute`], [`OperationSpec`],
+//! [`Request`], [`validate::Violations`], [`pager`] and [`waiter`]. Users configure a [`Client`] with
 //! [`ClientBuilder`] and [`Credentials`].
 //!
 //! ```no_run
@@ -31,6 +31,7 @@ mod decode;
 mod endpoint;
 pub mod error;
 mod error_body;
+mod execute;
 pub mod operation;
 pub mod pager;
 pub mod path;
@@ -44,6 +45,7 @@ pub use auth::{env, Credentials, TokenScope};
 pub use client::{Client, ClientBuilder, Timeouts, USER_AGENT};
 pub use decode::decode;
 pub use error::{Error, ServiceError, TimeoutKind, Violation};
+pub use execute::OperationInput;
 pub use operation::{Method, OperationSpec, RawResponse, Request, ResponseMeta, ServiceSpec};
 pub use retry::RetryConfig;
 pub use secret::Secret;

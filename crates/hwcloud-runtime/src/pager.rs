@@ -5,8 +5,10 @@
 //! an earlier one ends the walk with [`Error::Paging`], and so does fetching more pages than the first page's
 //! total allows.
 
-use crate::error::Error;
-use futures::stream::{self, Stream, StreamExt};
+use crate::client::Client;
+use crate::error::{Error, Violation};
+use crate::execute::OperationInput;
+use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::future::Future;
@@ -80,6 +82,64 @@ where
             Err(error) => vec![Err(error)],
         })
     }))
+}
+
+/// What a listing's `offset` parameter counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageUnit {
+    /// An item index, starting at 0.
+    Items,
+    /// A page number, starting at `first`.
+    Pages {
+        /// The number of the first page (1 for GeminiDB).
+        first: i64,
+    },
+}
+
+/// Implemented by the generated inputs of operations that page with offset/limit.
+pub trait PagedInput: OperationInput {
+    /// What `offset` counts.
+    const UNIT: PageUnit;
+    /// The documented name of the page-size parameter, for errors.
+    const LIMIT_FIELD: &'static str;
+    /// The offset the caller set, if any.
+    fn offset(&self) -> Option<i64>;
+    /// The page size the caller set, else the documented default, if there is one.
+    fn limit(&self) -> Option<i64>;
+    /// A copy of this input asking for one page.
+    fn with_page(&self, offset: i32, limit: i32) -> Self;
+}
+
+/// Every page of a generated listing, fetched lazily one at a time with [`Client::execute`], from the offset set
+/// on `input` (or the first page), with the stop rules of [`pages`].
+pub fn paginate<I>(client: Client, input: I) -> BoxStream<'static, Result<I::Output, Error>>
+where
+    I: PagedInput,
+    I::Output: Page,
+{
+    let operation = I::operation().name;
+    let Some(limit) = input.limit() else {
+        let violation = Violation {
+            field: I::LIMIT_FIELD.to_owned(),
+            rule: "required",
+            message: format!("has no documented default, so paging needs it: set `.{}(...)`", I::LIMIT_FIELD),
+        };
+        let error = Error::InvalidInput { operation, violations: vec![violation] };
+        return stream::once(async move { Err(error) }).boxed();
+    };
+    let start = input.offset();
+    let fetch = move |offset: i64, limit: i64| {
+        let client = client.clone();
+        let page = match (i32::try_from(offset), i32::try_from(limit)) {
+            (Ok(offset), Ok(limit)) => Ok(input.with_page(offset, limit)),
+            _ => Err(Error::Paging { operation, message: format!("offset {offset} does not fit the API's Integer") }),
+        };
+        async move { client.execute(page?).await }
+    };
+    match I::UNIT {
+        PageUnit::Items => pages(operation, start.unwrap_or(0), limit, fetch).boxed(),
+        PageUnit::Pages { first } => numbered_pages(operation, start.unwrap_or(first), limit, fetch).boxed(),
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -49,13 +49,14 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
         None => quote! { None },
     };
     let limit_wire = &p.limit;
-    let (start, walk) = match p.unit {
-        PageUnit::Items => (quote! { input.#offset_ident.map(i64::from).unwrap_or(0) }, quote! { pages }),
+    let unit = match p.unit {
+        PageUnit::Items => quote! { hwcloud_runtime::pager::PageUnit::Items },
         PageUnit::Pages => {
             let first = param(&p.offset).rules.minimum.unwrap_or(1);
-            (quote! { input.#offset_ident.map(i64::from).unwrap_or(#first) }, quote! { numbered_pages })
+            quote! { hwcloud_runtime::pager::PageUnit::Pages { first: #first } }
         }
     };
+    let input = format_ident!("{camel_name}Input");
     let page_impl = quote! {
         impl hwcloud_runtime::pager::Page for #output {
             type Item = #item_ty;
@@ -76,6 +77,26 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
                 hwcloud_runtime::pager::fingerprint(&self.#items_ident)
             }
         }
+
+        impl hwcloud_runtime::pager::PagedInput for #input {
+            const UNIT: hwcloud_runtime::pager::PageUnit = #unit;
+            const LIMIT_FIELD: &'static str = #limit_wire;
+
+            fn offset(&self) -> Option<i64> {
+                self.#offset_ident.map(i64::from)
+            }
+
+            fn limit(&self) -> Option<i64> {
+                self.#limit_ident.map(i64::from).or(#default_limit)
+            }
+
+            fn with_page(&self, offset: i32, limit: i32) -> Self {
+                let mut page = self.clone();
+                page.#offset_ident = Some(offset);
+                page.#limit_ident = Some(limit);
+                page
+            }
+        }
     };
     let methods = quote! {
         /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page).
@@ -83,31 +104,7 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
         /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
         /// server keeps answering with the same page.
         pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<#output, hwcloud_runtime::Error>> {
-            use futures::StreamExt;
-            let client = self.client;
-            let input = self.input;
-            let Some(limit) = input.#limit_ident.map(i64::from).or(#default_limit) else {
-                let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-                v.missing(#limit_wire, #limit_wire);
-                return futures::stream::once(async move { v.finish().map(|()| unreachable!()) }).boxed();
-            };
-            let start = #start;
-            hwcloud_runtime::pager::#walk(OPERATION.name, start, limit, move |offset, limit| {
-                let client = client.clone();
-                let mut input = input.clone();
-                let page_params = (i32::try_from(offset), i32::try_from(limit));
-                async move {
-                    let (Ok(offset), Ok(limit)) = page_params else {
-                        let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-                        v.push(#limit_wire, "maximum", "paging went past the largest offset an Integer can hold".into());
-                        return Err(v.finish().expect_err("a violation was pushed"));
-                    };
-                    input.#offset_ident = Some(offset);
-                    input.#limit_ident = Some(limit);
-                    send(&client, input).await
-                }
-            })
-            .boxed()
+            hwcloud_runtime::pager::paginate(self.client, self.input)
         }
 
         /// Every item of every page, fetched lazily; at most one page is held in memory.

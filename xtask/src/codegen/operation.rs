@@ -423,17 +423,29 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
 
         #page_impl
 
+        impl hwcloud_runtime::OperationInput for #input {
+            type Output = #output;
+
+            fn operation() -> &'static hwcloud_runtime::OperationSpec {
+                &OPERATION
+            }
+
+            fn into_request(self, client: &hwcloud_runtime::Client) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
+                #[allow(unused_mut)]
+                let mut input = self;
+                #fallback_project
+                input.validate()?;
+                input.to_request()
+            }
+
+            fn set_meta(output: &mut #output, meta: hwcloud_runtime::ResponseMeta) {
+                output.meta = meta;
+            }
+        }
+
         /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
         pub async fn send(client: &hwcloud_runtime::Client, input: #input) -> Result<#output, hwcloud_runtime::Error> {
-            #[allow(unused_mut)]
-            let mut input = input;
-            #fallback_project
-            input.validate()?;
-            let request = input.to_request()?;
-            let raw = client.send(request).await?;
-            let mut output: #output = hwcloud_runtime::decode(&OPERATION, &raw)?;
-            output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
-            Ok(output)
+            client.execute(input).await
         }
 
         #tests

@@ -211,31 +211,7 @@ impl ListBackupsBuilder {
     /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
     /// server keeps answering with the same page.
     pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<ListBackupsOutput, hwcloud_runtime::Error>> {
-        use futures::StreamExt;
-        let client = self.client;
-        let input = self.input;
-        let Some(limit) = input.limit.map(i64::from).or(Some(10i64)) else {
-            let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-            v.missing("limit", "limit");
-            return futures::stream::once(async move { v.finish().map(|()| unreachable!()) }).boxed();
-        };
-        let start = input.offset.map(i64::from).unwrap_or(0);
-        hwcloud_runtime::pager::pages(OPERATION.name, start, limit, move |offset, limit| {
-            let client = client.clone();
-            let mut input = input.clone();
-            let page_params = (i32::try_from(offset), i32::try_from(limit));
-            async move {
-                let (Ok(offset), Ok(limit)) = page_params else {
-                    let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name);
-                    v.push("limit", "maximum", "paging went past the largest offset an Integer can hold".into());
-                    return Err(v.finish().expect_err("a violation was pushed"));
-                };
-                input.offset = Some(offset);
-                input.limit = Some(limit);
-                send(&client, input).await
-            }
-        })
-        .boxed()
+        hwcloud_runtime::pager::paginate(self.client, self.input)
     }
 
     /// Every item of every page, fetched lazily; at most one page is held in memory.
@@ -266,22 +242,55 @@ impl hwcloud_runtime::pager::Page for ListBackupsOutput {
     }
 }
 
+impl hwcloud_runtime::pager::PagedInput for ListBackupsInput {
+    const UNIT: hwcloud_runtime::pager::PageUnit = hwcloud_runtime::pager::PageUnit::Items;
+    const LIMIT_FIELD: &'static str = "limit";
+    fn offset(&self) -> Option<i64> {
+        self.offset.map(i64::from)
+    }
+
+    fn limit(&self) -> Option<i64> {
+        self.limit.map(i64::from).or(Some(10i64))
+    }
+
+    fn with_page(&self, offset: i32, limit: i32) -> Self {
+        let mut page = self.clone();
+        page.offset = Some(offset);
+        page.limit = Some(limit);
+        page
+    }
+}
+
+impl hwcloud_runtime::OperationInput for ListBackupsInput {
+    type Output = ListBackupsOutput;
+    fn operation() -> &'static hwcloud_runtime::OperationSpec {
+        &OPERATION
+    }
+
+    fn into_request(
+        self,
+        client: &hwcloud_runtime::Client,
+    ) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
+        #[allow(unused_mut)]
+        let mut input = self;
+        if input.project_id.is_none() {
+            input.project_id = client.project_id().map(str::to_owned);
+        }
+        input.validate()?;
+        input.to_request()
+    }
+
+    fn set_meta(output: &mut ListBackupsOutput, meta: hwcloud_runtime::ResponseMeta) {
+        output.meta = meta;
+    }
+}
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
     input: ListBackupsInput,
 ) -> Result<ListBackupsOutput, hwcloud_runtime::Error> {
-    #[allow(unused_mut)]
-    let mut input = input;
-    if input.project_id.is_none() {
-        input.project_id = client.project_id().map(str::to_owned);
-    }
-    input.validate()?;
-    let request = input.to_request()?;
-    let raw = client.send(request).await?;
-    let mut output: ListBackupsOutput = hwcloud_runtime::decode(&OPERATION, &raw)?;
-    output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
-    Ok(output)
+    client.execute(input).await
 }
 
 #[cfg(test)]

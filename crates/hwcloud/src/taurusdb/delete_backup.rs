@@ -266,22 +266,36 @@ impl DeleteBackupBuilder {
     }
 }
 
+impl hwcloud_runtime::OperationInput for DeleteBackupInput {
+    type Output = DeleteBackupOutput;
+    fn operation() -> &'static hwcloud_runtime::OperationSpec {
+        &OPERATION
+    }
+
+    fn into_request(
+        self,
+        client: &hwcloud_runtime::Client,
+    ) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
+        #[allow(unused_mut)]
+        let mut input = self;
+        if input.project_id.is_none() {
+            input.project_id = client.project_id().map(str::to_owned);
+        }
+        input.validate()?;
+        input.to_request()
+    }
+
+    fn set_meta(output: &mut DeleteBackupOutput, meta: hwcloud_runtime::ResponseMeta) {
+        output.meta = meta;
+    }
+}
+
 /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
 pub async fn send(
     client: &hwcloud_runtime::Client,
     input: DeleteBackupInput,
 ) -> Result<DeleteBackupOutput, hwcloud_runtime::Error> {
-    #[allow(unused_mut)]
-    let mut input = input;
-    if input.project_id.is_none() {
-        input.project_id = client.project_id().map(str::to_owned);
-    }
-    input.validate()?;
-    let request = input.to_request()?;
-    let raw = client.send(request).await?;
-    let mut output: DeleteBackupOutput = hwcloud_runtime::decode(&OPERATION, &raw)?;
-    output.meta = hwcloud_runtime::ResponseMeta { status: raw.status, request_id: raw.request_id.clone() };
-    Ok(output)
+    client.execute(input).await
 }
 
 #[cfg(test)]
