@@ -33,7 +33,6 @@ fn escape_plain(word: &str, out: &mut String) {
             ']' => out.push_str("\\]"),
             '`' => out.push('\''),
             '*' => out.push_str("\\*"),
-            '_' => out.push('_'),
             '#' => out.push_str("\\#"),
             c => out.push(c),
         }

@@ -197,7 +197,7 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
         let ident = &f.rust.ident;
         let wire = &f.rust.field.name;
         if let TypeExpr::Array(_) = f.rust.expr {
-            let to_str = to_wire_string_scalar(quote! { item });
+            let to_str = quote! { item.to_string() };
             quote! { if let Some(values) = &self.#ident { for item in values { request.query.push((#wire, #to_str)); } } }
         } else {
             let to_str = to_wire_string(&f.rust, quote! { value });
@@ -470,10 +470,6 @@ fn to_wire_string(f: &RustField<'_>, value: TokenStream) -> TokenStream {
         TypeExpr::Scalar(Scalar::String) => quote! { #value.clone() },
         _ => quote! { #value.to_string() },
     }
-}
-
-fn to_wire_string_scalar(value: TokenStream) -> TokenStream {
-    quote! { #value.to_string() }
 }
 
 fn setter_param(f: &RustField<'_>) -> (TokenStream, TokenStream) {

@@ -102,25 +102,24 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
         all_types.extend(op.value.types.iter().enumerate().map(|(index, t)| (TypeOrigin { op: Some(oi), index }, t)));
     }
     for (origin, t) in &all_types {
-        let at = |what: KeyPath| -> Diagnostic {
-            let (f, path) = origin_file(service, origin, what);
-            f.diag(path, String::new(), String::new())
-        };
+        let (file, name_path) = origin_file(service, origin, kp!["name"]);
         if let Some(first) = seen.get(t.name.as_str()) {
             let (first_file, first_path) = origin_file(service, first, kp![]);
             let (l, _) = first_file.locator().find(&first_path);
-            let mut d = at(kp!["name"]);
-            d.message = format!("type `{}` is defined twice (first in {}:{l})", t.name, first_file.path().display());
-            d.hint = "give the second table a distinct `name` and keep its printed title in `table:`".into();
-            diags.push(d);
+            diags.push(file.diag_at(
+                name_path.clone(),
+                format!("type `{}` is defined twice (first in {}:{l})", t.name, first_file.path().display()),
+                "give the second table a distinct `name` and keep its printed title in `table:`",
+            ));
         } else {
             seen.insert(&t.name, *origin);
         }
         if !is_snake(&t.name) {
-            let mut d = at(kp!["name"]);
-            d.message = format!("type name `{}` is not snake_case", t.name);
-            d.hint = "use lower-case letters, digits and _".into();
-            diags.push(d);
+            diags.push(file.diag_at(
+                name_path,
+                format!("type name `{}` is not snake_case", t.name),
+                "use lower-case letters, digits and _",
+            ));
         }
     }
     let table = TypeTable::of(service);
@@ -700,7 +699,7 @@ fn check_examples(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &mu
                         }
                         _ => Json::String(v.into()),
                     };
-                    if let Err(rule) = satisfies_typed(row, &value, table) {
+                    if let Err(rule) = check_value(row, &value, table, true, &row.name) {
                         diags.push(op.diag(
                             at.key("line"),
                             format!("example query `{k}={v}` breaks `{rule}`"),
@@ -856,10 +855,6 @@ fn check_typed(ty: &TypeExpr, value: &Json, table: &TypeTable<'_>, request: bool
     } else {
         Err(format!("`{at}` is {value}, which does not fit type {ty:?}"))
     }
-}
-
-fn satisfies_typed(row: &Field, value: &Json, table: &TypeTable<'_>) -> Result<(), String> {
-    check_value(row, value, table, true, &row.name)
 }
 
 fn prefix(at: &str) -> String {
