@@ -21,6 +21,7 @@ mod clock;
 mod config;
 mod errors;
 mod faults;
+mod fixture;
 mod geminidb;
 mod ges;
 mod iam;
@@ -38,4 +39,5 @@ pub use config::{
     DEFAULT_JOB_DURATION, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SK, DEFAULT_TAURUSDB_INSTANCE_ID,
 };
 pub use faults::FaultConfig;
+pub use fixture::FixtureError;
 pub use server::Emulator;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use hwcloud_runtime::{ClientBuilder, Credentials, OperationSpec};
+use hwcloud_runtime::{ClientBuilder, Credentials, FromRuntime, OperationSpec};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -29,7 +29,7 @@ use crate::state::{Cloud, Resource, Store};
 /// A running emulator. Dropping it stops every listener.
 #[derive(Debug)]
 pub struct Emulator {
-    app: AppState,
+    pub(crate) app: AppState,
     urls: HashMap<&'static str, String>,
     region: String,
     graphs: Vec<String>,
@@ -196,6 +196,16 @@ impl Emulator {
     /// A runtime client builder aimed at this emulator: endpoint overrides for ges, geminidb, taurusdb and iam,
     /// the project, the region, and AK/SK credentials ([`Emulator::ak_sk_credentials`]); override any of them.
     pub fn runtime_client_builder(&self) -> ClientBuilder {
+        self.aimed_builder()
+    }
+
+    /// A [`hwcloud::Client`] builder aimed at this emulator, with the defaults of
+    /// [`Emulator::runtime_client_builder`]; override any of them.
+    pub fn client_builder(&self) -> hwcloud::ClientBuilder {
+        self.aimed_builder()
+    }
+
+    fn aimed_builder<C: FromRuntime>(&self) -> ClientBuilder<C> {
         ClientBuilder::new()
             .region(self.region.clone())
             .project_id(self.project_id())
@@ -206,9 +216,9 @@ impl Emulator {
             .credentials(self.ak_sk_credentials())
     }
 
-    /// A generated client on [`Emulator::runtime_client_builder`]'s defaults.
+    /// A [`hwcloud::Client`] on [`Emulator::client_builder`]'s defaults.
     pub fn client(&self) -> Result<hwcloud::Client, hwcloud::Error> {
-        Ok(hwcloud::Client::new(self.runtime_client_builder().build()?))
+        self.client_builder().build()
     }
 
     /// How many requests for `operation` of `service` reached the emulator (faulted and refused ones included).

@@ -17,6 +17,7 @@ pub const USER_AGENT: &str = concat!("hwcloud-rust/", env!("CARGO_PKG_VERSION"))
 
 /// The time limits of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Establishing one connection (TCP + TLS). Only applies to the client's own HTTP stack, not to one given
     /// with [`ClientBuilder::http_client`].
@@ -30,6 +31,26 @@ pub struct Timeouts {
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts { connect: Duration::from_secs(10), attempt: Duration::from_secs(30), total: Duration::from_secs(120) }
+    }
+}
+
+impl Timeouts {
+    /// Limit for establishing one connection.
+    pub fn connect(mut self, limit: Duration) -> Self {
+        self.connect = limit;
+        self
+    }
+
+    /// Limit for one attempt.
+    pub fn attempt(mut self, limit: Duration) -> Self {
+        self.attempt = limit;
+        self
+    }
+
+    /// Limit for the whole call, retries included.
+    pub fn total(mut self, limit: Duration) -> Self {
+        self.total = limit;
+        self
     }
 }
 
@@ -64,7 +85,7 @@ impl Client {
 
     /// A client configured from the official SDK environment variables (see [`ClientBuilder::from_env`]).
     pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env()?.build()
+        ClientBuilder::<Client>::from_env()?.build()
     }
 
     /// The default project id; generated code falls back on it when a call does not name a project.
@@ -127,10 +148,19 @@ impl fmt::Debug for Auth {
     }
 }
 
-/// Configures a [`Client`]. Only credentials are mandatory; a region (or an endpoint override per service) is
-/// needed before a call can be sent.
-#[derive(Debug, Clone, Default)]
-pub struct ClientBuilder {
+/// A client type [`ClientBuilder`] can build: the runtime [`Client`], or a wrapper of it that names its services.
+pub trait FromRuntime: From<Client> {
+    /// The services the client calls.
+    const SERVICES: &'static [&'static crate::operation::ServiceSpec];
+}
+
+impl FromRuntime for Client {
+    const SERVICES: &'static [&'static crate::operation::ServiceSpec] = &[];
+}
+
+/// Configures a [`Client`] (or a client wrapping it). Only credentials are mandatory; a region (or an endpoint
+/// override per service) is needed before a call can be sent.
+pub struct ClientBuilder<C = Client> {
     region: Option<String>,
     credentials: Option<Credentials>,
     project_id: Option<String>,
@@ -138,9 +168,51 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     retry: RetryConfig,
     http: Option<reqwest::Client>,
+    builds: std::marker::PhantomData<fn() -> C>,
 }
 
-impl ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            region: None,
+            credentials: None,
+            project_id: None,
+            endpoints: Vec::new(),
+            timeouts: Timeouts::default(),
+            retry: RetryConfig::default(),
+            http: None,
+            builds: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            region: self.region.clone(),
+            credentials: self.credentials.clone(),
+            project_id: self.project_id.clone(),
+            endpoints: self.endpoints.clone(),
+            timeouts: self.timeouts,
+            retry: self.retry,
+            http: self.http.clone(),
+            builds: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("project_id", &self.project_id)
+            .field("endpoints", &self.endpoints)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: FromRuntime> ClientBuilder<C> {
     /// A builder with default timeouts and retries and nothing else set.
     pub fn new() -> Self {
         ClientBuilder::default()
@@ -156,7 +228,7 @@ impl ClientBuilder {
     /// As [`ClientBuilder::from_env`], reading variables through `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-        let mut builder = ClientBuilder::new().credentials(Credentials::from_lookup(&lookup)?);
+        let mut builder = ClientBuilder::<C>::new().credentials(Credentials::from_lookup(&lookup)?);
         builder.project_id = get(env::PROJECT_ID);
         builder.region = get(env::REGION);
         Ok(builder)
@@ -224,7 +296,7 @@ impl ClientBuilder {
     }
 
     /// Checks the configuration and builds the client; nothing is sent yet.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<C, Error> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config(
                 "no credentials: set them with `ClientBuilder::credentials(Credentials::...)` or read them from \
@@ -288,6 +360,6 @@ impl ClientBuilder {
             retry: self.retry,
             auth,
         };
-        Ok(Client { inner: Arc::new(inner) })
+        Ok(C::from(Client { inner: Arc::new(inner) }))
     }
 }

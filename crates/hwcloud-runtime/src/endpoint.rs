@@ -74,11 +74,13 @@ mod tests {
         name: "taurusdb",
         endpoint_template: None,
         endpoint_table: &[("cn-north-4", "https://gaussdb.cn-north-4.myhuaweicloud.com/")],
+        errors: &[],
     };
     static BOTH: ServiceSpec = ServiceSpec {
         name: "ges",
         endpoint_template: Some("https://ges.{region}.myhuaweicloud.com"),
         endpoint_table: &[("ap-southeast-1", "https://ges.ap-southeast-1.example.com")],
+        errors: &[],
     };
 
     #[test]

@@ -3,7 +3,8 @@
 
 use bytes::Bytes;
 
-/// A service as the spec describes it: its name and how its base URL is found for a region.
+/// A service as the spec describes it: its name, how its base URL is found for a region, and its documented
+/// error codes.
 #[derive(Debug)]
 pub struct ServiceSpec {
     /// Module name in the spec, e.g. `ges`; also the key for endpoint overrides.
@@ -12,6 +13,36 @@ pub struct ServiceSpec {
     pub endpoint_template: Option<&'static str>,
     /// Region → base URL, for documented regions (checked before the template).
     pub endpoint_table: &'static [(&'static str, &'static str)],
+    /// The documentation's error code table.
+    pub errors: &'static [ErrorCode],
+}
+
+impl ServiceSpec {
+    /// The documented entry for an error code, if the documentation lists it.
+    pub fn error_code(&self, code: &str) -> Option<&'static ErrorCode> {
+        self.errors.iter().find(|e| e.code == code)
+    }
+}
+
+/// One row of a service's documented error code table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorCode {
+    /// The HTTP status the code comes with.
+    pub status: u16,
+    /// The code, e.g. `GES.7024`.
+    pub code: &'static str,
+    /// The documented error message.
+    pub message: &'static str,
+    /// What the documentation says to do (empty when it says nothing).
+    pub solution: &'static str,
+}
+
+impl ErrorCode {
+    /// A row of the table, as generated from the spec.
+    pub const fn new(status: u16, code: &'static str, message: &'static str, solution: &'static str) -> Self {
+        ErrorCode { status, code, message, solution }
+    }
 }
 
 /// HTTP methods the spec can declare.
@@ -42,7 +73,7 @@ impl Method {
     }
 }
 
-/// Static facts about one operation, generated from its spec file.
+/// Static facts about one operation, generated from its spec file. Displays as `service.operation`.
 #[derive(Debug)]
 pub struct OperationSpec {
     /// The service the operation belongs to (decides the endpoint).
@@ -57,7 +88,29 @@ pub struct OperationSpec {
     pub success: &'static [u16],
     /// Whether repeating the request is harmless; decides which failures may be retried.
     pub idempotent: bool,
+    /// Error codes that mean "the resource this operation acts on does not exist" (see
+    /// [`crate::Error::is_not_found`]).
+    pub not_found: &'static [&'static str],
 }
+
+impl std::fmt::Display for OperationSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.service.name, self.name)
+    }
+}
+
+/// Services and operations are statics: each is equal only to itself.
+macro_rules! identity_eq {
+    ($($ty:ty),*) => {$(
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                std::ptr::eq(self, other)
+            }
+        }
+        impl Eq for $ty {}
+    )*};
+}
+identity_eq!(ServiceSpec, OperationSpec);
 
 /// One call, ready to be sent: the path is already filled and each parameter percent-encoded.
 ///
@@ -94,6 +147,27 @@ impl Request {
     /// A request with no query, headers, body or project id yet.
     pub fn new(operation: &'static OperationSpec, path: String) -> Self {
         Request { operation, path, query: Vec::new(), headers: Vec::new(), body: None, project_id: None }
+    }
+
+    /// Adds a query parameter, when set.
+    pub fn push_query<T: std::fmt::Display>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.query.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds a query parameter once per value of a list, when set.
+    pub fn push_query_all<T: std::fmt::Display>(&mut self, name: &'static str, values: &Option<Vec<T>>) {
+        for value in values.iter().flatten() {
+            self.query.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds a header, when set.
+    pub fn push_header<T: std::fmt::Display>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_string()));
+        }
     }
 }
 

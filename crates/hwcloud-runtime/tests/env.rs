@@ -29,7 +29,7 @@ fn from_env_reads_the_official_sdk_variables() {
     std::env::set_var(env::SECURITY_TOKEN, "token-from-env");
     let credentials = Credentials::from_env().unwrap();
     assert_eq!(credentials.kind(), "ak/sk");
-    let text = format!("{:?}", ClientBuilder::from_env().unwrap().build().unwrap());
+    let text = format!("{:?}", ClientBuilder::<Client>::from_env().unwrap().build().unwrap());
     assert!(text.contains("temporary: true") && !text.contains("token-from-env"), "{text}");
 }
 

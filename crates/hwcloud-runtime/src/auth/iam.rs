@@ -9,8 +9,12 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 /// IAM, overridable like any service with the endpoint key `iam`.
-pub(crate) static IAM: ServiceSpec =
-    ServiceSpec { name: "iam", endpoint_template: Some("https://iam.{region}.myhuaweicloud.com"), endpoint_table: &[] };
+pub(crate) static IAM: ServiceSpec = ServiceSpec {
+    name: "iam",
+    endpoint_template: Some("https://iam.{region}.myhuaweicloud.com"),
+    endpoint_table: &[],
+    errors: &[],
+};
 
 /// Documented as 201 Created; the API Explorer definition shows 200, so both are accepted. Repeating it only
 /// issues another token, so it is safe to retry.
@@ -21,6 +25,7 @@ pub(crate) static CREATE_TOKEN: OperationSpec = OperationSpec {
     path_template: "/v3/auth/tokens",
     success: &[200, 201],
     idempotent: true,
+    not_found: &[],
 };
 
 /// The token request. Its body holds the password, so it is never logged (the runtime logs no bodies).
@@ -68,7 +73,7 @@ pub(crate) fn parse_token_response(raw: &RawResponse) -> Result<IssuedToken, Err
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| Error::Decode {
-            operation: CREATE_TOKEN.name,
+            operation: &CREATE_TOKEN,
             status: raw.status,
             request_id: raw.request_id.clone(),
             path: "X-Subject-Token".into(),

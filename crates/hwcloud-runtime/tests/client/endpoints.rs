@@ -9,6 +9,7 @@ static TABLED: ServiceSpec = ServiceSpec {
     name: "taurusdb",
     endpoint_template: None,
     endpoint_table: &[("cn-north-4", "https://gaussdb.cn-north-4.myhuaweicloud.com")],
+    errors: &[],
 };
 static TABLED_LIST: OperationSpec = OperationSpec {
     service: &TABLED,
@@ -17,6 +18,7 @@ static TABLED_LIST: OperationSpec = OperationSpec {
     path_template: "/v3/{project_id}/backups",
     success: &[200],
     idempotent: true,
+    not_found: &[],
 };
 
 fn token_client() -> hwcloud_runtime::ClientBuilder {

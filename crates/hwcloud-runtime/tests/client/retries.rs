@@ -52,7 +52,7 @@ async fn a_503_on_an_idempotent_get_is_retried_to_success() {
 async fn retries_stop_after_max_attempts() {
     let (client, count) = flaky(StatusCode::SERVICE_UNAVAILABLE, 100, None).await;
     let err = client.send(get()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(503));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(503));
     assert_eq!(count.get(), 3);
 }
 
@@ -60,14 +60,14 @@ async fn retries_stop_after_max_attempts() {
 async fn a_503_on_a_create_is_never_resent() {
     let (client, count) = flaky(StatusCode::SERVICE_UNAVAILABLE, 1, None).await;
     let err = client.send(create()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(503));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(503));
     assert_eq!(count.get(), 1);
 }
 
 #[tokio::test]
 async fn client_errors_are_not_retried() {
     let (client, count) = flaky(StatusCode::BAD_REQUEST, 1, None).await;
-    assert_eq!(client.send(get()).await.unwrap_err().as_service().map(|s| s.status), Some(400));
+    assert_eq!(client.send(get()).await.unwrap_err().as_service_error().map(|s| s.status), Some(400));
     assert_eq!(count.get(), 1);
 }
 
@@ -85,7 +85,7 @@ async fn a_retry_after_beyond_the_total_timeout_fails_at_once() {
     let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some("3600")).await;
     let started = Instant::now();
     let err = client.send(get()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(429));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(429));
     assert!(started.elapsed() < Duration::from_secs(20), "waited past the total timeout");
     assert_eq!(count.get(), 1);
 }
@@ -95,7 +95,8 @@ async fn a_dropped_connection_after_sending_a_create_is_never_resent() {
     let (addr, count) = dropping_server().await;
     let client = builder(addr).build().unwrap();
     let err = client.send(create()).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { operation: "create_backup", .. }), "{err:?}");
+    assert!(matches!(&err, Error::Transport { operation, .. } if operation.name == "create_backup"), "{err:?}");
+    assert!(err.outcome_unknown() && !err.is_retryable(), "{err:?}");
     assert_eq!(count.get(), 1);
 }
 
@@ -114,7 +115,8 @@ async fn connect_failures_are_retried_for_every_operation() {
     let (logs, _guard) = Logs::capture();
     let client = builder(addr).build().unwrap();
     let err = client.send(create()).await.unwrap_err();
-    assert!(matches!(err, Error::Connect { operation: "create_backup", .. }), "{err:?}");
+    assert!(matches!(&err, Error::Connect { operation, .. } if operation.name == "create_backup"), "{err:?}");
+    assert!(!err.outcome_unknown() && err.is_retryable(), "{err:?}");
     let text = logs.text();
     let attempts = text.lines().filter(|l| l.contains("sending attempt")).count();
     assert_eq!(attempts, 3, "{text}");
