@@ -4,8 +4,7 @@
 use bytes::Bytes;
 
 /// A service as the spec describes it: its name, how its base URL is found for a region, and its documented
-/// error codes.
-#[derive(Debug)]
+/// error codes. `Debug` shows only the name.
 pub struct ServiceSpec {
     /// Module name in the spec, e.g. `ges`; also the key for endpoint overrides.
     pub name: &'static str,
@@ -73,8 +72,7 @@ impl Method {
     }
 }
 
-/// Static facts about one operation, generated from its spec file. Displays as `service.operation`.
-#[derive(Debug)]
+/// Static facts about one operation, generated from its spec file. Displays (and debugs) as `service.operation`.
 pub struct OperationSpec {
     /// The service the operation belongs to (decides the endpoint).
     pub service: &'static ServiceSpec,
@@ -99,6 +97,18 @@ impl std::fmt::Display for OperationSpec {
     }
 }
 
+impl std::fmt::Debug for OperationSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OperationSpec({self})")
+    }
+}
+
+impl std::fmt::Debug for ServiceSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ServiceSpec({})", self.name)
+    }
+}
+
 /// Services and operations are statics: each is equal only to itself.
 macro_rules! identity_eq {
     ($($ty:ty),*) => {$(
@@ -115,6 +125,7 @@ identity_eq!(ServiceSpec, OperationSpec);
 /// One call, ready to be sent: the path is already filled and each parameter percent-encoded.
 ///
 /// `Debug` shows the body's size only: bodies may carry secrets (the IAM token request carries a password).
+#[non_exhaustive]
 pub struct Request {
     /// What is being called.
     pub operation: &'static OperationSpec,
@@ -186,6 +197,7 @@ pub struct RawResponse {
 
 /// Status and request id of a decoded response, kept on every generated output.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// HTTP status of the response.
     pub status: u16,

@@ -133,7 +133,10 @@ fn job_reader(ctx: &Ctx<'_>, job_op: &OperationFile, path: &[String]) -> TokenSt
     for seg in path {
         match (current.clone(), seg.parse::<usize>()) {
             (Some(TypeExpr::Array(inner)), Ok(i)) => {
-                expr = quote! { #expr.and_then(|v| v.get(#i)) };
+                expr = match i {
+                    0 => quote! { #expr.and_then(|v| v.first()) },
+                    i => quote! { #expr.and_then(|v| v.get(#i)) },
+                };
                 if let TypeExpr::Object(name) = &*inner {
                     rows = ctx.table.types[name.as_str()].fields.iter().collect();
                 }

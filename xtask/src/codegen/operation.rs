@@ -291,7 +291,7 @@ fn input_doc(f: &InputField<'_>) -> Vec<String> {
         facts.push("Optional".to_owned());
     }
     if let Some(words) = rule_words(&field.rules) {
-        facts.push(format!("{}", docs::escape(&words)).replace("\\`", "`"));
+        facts.push(words);
     }
     if let (Some(min), Some(max)) = (field.rules.minimum, field.rules.maximum) {
         facts.push(format!("from {min} to {max}"));

@@ -80,12 +80,12 @@ pub struct CreateBackupInput {
     /// Manual backup name.
     /// The name can include 4 to 64 characters and must start with a letter. It is case-sensitive and can contain only letters, digits, hyphens (-), and underscores (_).
     ///
-    /// Required; 4–64 characters, starting with a letter; only letters, digits, '-', '_'; sent as the request body field `name`.
+    /// Required; 4–64 characters, starting with a letter; only letters, digits, `-`, `_`; sent as the request body field `name`.
     pub name: Option<String>,
     /// Manual backup description.
     /// The description can include a maximum of 256 characters and cannot contain the following special characters: &gt;!&lt;"&amp;'=
     ///
-    /// Required; up to 256 characters; none of '&gt;' '!' '&lt;' '\"' '&amp;' '\'' '='; sent as the request body field `description`.
+    /// Required; up to 256 characters; none of `>` `!` `<` `\"` `&` `\'` `=`; sent as the request body field `description`.
     pub description: Option<String>,
 }
 
@@ -257,7 +257,7 @@ impl<C> CreateBackupBuilder<C> {
     /// Manual backup name.
     /// The name can include 4 to 64 characters and must start with a letter. It is case-sensitive and can contain only letters, digits, hyphens (-), and underscores (_).
     ///
-    /// Required; 4–64 characters, starting with a letter; only letters, digits, '-', '_'; sent as the request body field `name`.
+    /// Required; 4–64 characters, starting with a letter; only letters, digits, `-`, `_`; sent as the request body field `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
@@ -272,7 +272,7 @@ impl<C> CreateBackupBuilder<C> {
     /// Manual backup description.
     /// The description can include a maximum of 256 characters and cannot contain the following special characters: &gt;!&lt;"&amp;'=
     ///
-    /// Required; up to 256 characters; none of '&gt;' '!' '&lt;' '\"' '&amp;' '\'' '='; sent as the request body field `description`.
+    /// Required; up to 256 characters; none of `>` `!` `<` `\"` `&` `\'` `=`; sent as the request body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self

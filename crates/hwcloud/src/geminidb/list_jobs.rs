@@ -432,7 +432,7 @@ impl ListJobsBuilder<hwcloud_runtime::Client> {
             |job: &ListJobsOutput| {
                 let status: Option<String> = Some(job)
                     .and_then(|o| o.jobs.as_ref())
-                    .and_then(|v| v.get(0usize))
+                    .and_then(|v| v.first())
                     .and_then(|o| o.status.as_ref())
                     .map(|s| s.to_string())
                     .filter(|s| !s.is_empty());
@@ -446,13 +446,13 @@ impl ListJobsBuilder<hwcloud_runtime::Client> {
                     status: status.unwrap_or_default(),
                     reason: Some(job)
                         .and_then(|o| o.jobs.as_ref())
-                        .and_then(|v| v.get(0usize))
+                        .and_then(|v| v.first())
                         .and_then(|o| o.fail_reason.as_ref())
                         .map(|s| s.to_string())
                         .filter(|s| !s.is_empty()),
                     progress: Some(job)
                         .and_then(|o| o.jobs.as_ref())
-                        .and_then(|v| v.get(0usize))
+                        .and_then(|v| v.first())
                         .and_then(|o| o.progress.as_ref())
                         .map(|s| s.to_string())
                         .filter(|s| !s.is_empty()),

@@ -85,19 +85,19 @@ pub struct CreateBackupInput {
     ///
     /// **Range:** The value contains 36 characters with a suffix of in07. Only letters and digits are allowed.
     ///
-    /// Required; exactly 36 characters; only letters, digits; ending with 'in07'; sent as the request body field `instance_id`.
+    /// Required; exactly 36 characters; only letters, digits; ending with `in07`; sent as the request body field `instance_id`.
     pub instance_id: Option<String>,
     /// Backup name.
     ///
     /// **Range:** The name must start with a letter and consist of 4 to 64 characters. Only letters (case-sensitive), digits, hyphens (-), and underscores (_) are allowed.
     ///
-    /// Required; 4–64 characters, starting with a letter; only letters, digits, '-', '_'; sent as the request body field `name`.
+    /// Required; 4–64 characters, starting with a letter; only letters, digits, `-`, `_`; sent as the request body field `name`.
     pub name: Option<String>,
     /// Backup description.
     ///
     /// **Range:** The description can consist of up to 256 characters. It cannot contain carriage returns or any of the following special characters: !&lt;"='&gt;&amp;
     ///
-    /// Optional; up to 256 characters; none of '\r' '!' '&lt;' '\"' '=' '\'' '&gt;' '&amp;'; sent as the request body field `description`.
+    /// Optional; up to 256 characters; none of `\r` `!` `<` `\"` `=` `\'` `>` `&`; sent as the request body field `description`.
     pub description: Option<String>,
 }
 
@@ -288,7 +288,7 @@ impl<C> CreateBackupBuilder<C> {
     ///
     /// **Range:** The value contains 36 characters with a suffix of in07. Only letters and digits are allowed.
     ///
-    /// Required; exactly 36 characters; only letters, digits; ending with 'in07'; sent as the request body field `instance_id`.
+    /// Required; exactly 36 characters; only letters, digits; ending with `in07`; sent as the request body field `instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
@@ -304,7 +304,7 @@ impl<C> CreateBackupBuilder<C> {
     ///
     /// **Range:** The name must start with a letter and consist of 4 to 64 characters. Only letters (case-sensitive), digits, hyphens (-), and underscores (_) are allowed.
     ///
-    /// Required; 4–64 characters, starting with a letter; only letters, digits, '-', '_'; sent as the request body field `name`.
+    /// Required; 4–64 characters, starting with a letter; only letters, digits, `-`, `_`; sent as the request body field `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.input.name = Some(value.into());
         self
@@ -320,7 +320,7 @@ impl<C> CreateBackupBuilder<C> {
     ///
     /// **Range:** The description can consist of up to 256 characters. It cannot contain carriage returns or any of the following special characters: !&lt;"='&gt;&amp;
     ///
-    /// Optional; up to 256 characters; none of '\r' '!' '&lt;' '\"' '=' '\'' '&gt;' '&amp;'; sent as the request body field `description`.
+    /// Optional; up to 256 characters; none of `\r` `!` `<` `\"` `=` `\'` `>` `&`; sent as the request body field `description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.input.description = Some(value.into());
         self

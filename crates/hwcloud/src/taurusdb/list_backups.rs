@@ -71,13 +71,13 @@ pub struct ListBackupsInput {
     ///
     /// **Range:** The value contains 36 characters with a suffix of in07. Only letters and digits are allowed.
     ///
-    /// Optional; exactly 36 characters; only letters, digits; ending with 'in07'; sent as the query parameter `instance_id`.
+    /// Optional; exactly 36 characters; only letters, digits; ending with `in07`; sent as the query parameter `instance_id`.
     pub instance_id: Option<String>,
     /// Backup ID, which uniquely identifies a backup.
     ///
     /// **Range:** The value contains 36 characters with a suffix of br07. Only letters and digits are allowed.
     ///
-    /// Optional; exactly 36 characters; only letters, digits; ending with 'br07'; sent as the query parameter `backup_id`.
+    /// Optional; exactly 36 characters; only letters, digits; ending with `br07`; sent as the query parameter `backup_id`.
     pub backup_id: Option<String>,
     /// Backup type.
     ///
@@ -261,7 +261,7 @@ impl<C> ListBackupsBuilder<C> {
     ///
     /// **Range:** The value contains 36 characters with a suffix of in07. Only letters and digits are allowed.
     ///
-    /// Optional; exactly 36 characters; only letters, digits; ending with 'in07'; sent as the query parameter `instance_id`.
+    /// Optional; exactly 36 characters; only letters, digits; ending with `in07`; sent as the query parameter `instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.input.instance_id = Some(value.into());
         self
@@ -277,7 +277,7 @@ impl<C> ListBackupsBuilder<C> {
     ///
     /// **Range:** The value contains 36 characters with a suffix of br07. Only letters and digits are allowed.
     ///
-    /// Optional; exactly 36 characters; only letters, digits; ending with 'br07'; sent as the query parameter `backup_id`.
+    /// Optional; exactly 36 characters; only letters, digits; ending with `br07`; sent as the query parameter `backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.input.backup_id = Some(value.into());
         self
