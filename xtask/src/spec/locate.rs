@@ -84,6 +84,17 @@ impl Locator {
         Locator { positions, lines }
     }
 
+    /// The text of the file, line by line.
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    /// The key path that starts nearest above (or on) `line`, for messages about a line found by scanning text.
+    pub fn path_at(&self, line: usize) -> KeyPath {
+        let best = self.positions.iter().filter(|(_, (l, _))| *l <= line).max_by_key(|(p, (l, c))| (*l, *c, p.0.len()));
+        best.map(|(p, _)| p.clone()).unwrap_or_default()
+    }
+
     /// Line and column of `path`, or of its nearest located ancestor (for keys inside flow maps, the column of
     /// the key on the ancestor's line when it can be seen there).
     pub fn find(&self, path: &KeyPath) -> (usize, usize) {
