@@ -50,7 +50,6 @@ pub struct Parameter {
 #[derive(Debug, Clone)]
 pub struct Body {
     pub required: bool,
-    pub description: Option<String>,
     pub schema: Schema,
 }
 
@@ -196,7 +195,6 @@ pub fn parse(text: &str) -> Result<Definition, String> {
                 let schema = param.get("schema").ok_or_else(|| format!("body parameter `{name}` has no schema"))?;
                 body = Some(Body {
                     required,
-                    description: text_of(param, "description"),
                     schema: ctx.schema(schema, 0).map_err(|e| format!("body parameter `{name}`: {e}"))?,
                 });
                 continue;
@@ -214,7 +212,6 @@ pub fn parse(text: &str) -> Result<Definition, String> {
             if let Some(schema) = json_content_schema(&rb) {
                 body = Some(Body {
                     required: rb.get("required").and_then(Json::as_bool).unwrap_or(false),
-                    description: rb.get("description").and_then(Json::as_str).map(str::to_owned),
                     schema: ctx.schema(schema, 0).map_err(|e| format!("requestBody: {e}"))?,
                 });
             }
@@ -223,7 +220,12 @@ pub fn parse(text: &str) -> Result<Definition, String> {
 
     let mut responses = Vec::new();
     for (status, raw) in op.get("responses").and_then(Json::as_object).into_iter().flatten() {
-        let r = ctx.deref(raw, 0).map_err(|e| format!("responses.{status}: {e}"))?;
+        // A dangling `$ref` here (some packages point at a `responses` section they do not ship) leaves the
+        // status without a schema rather than the whole definition unreadable.
+        let Ok(r) = ctx.deref(raw, 0) else {
+            responses.push(Response { status: status.clone(), description: None, schema: None, example: None });
+            continue;
+        };
         let schema = match r.get("schema").or_else(|| json_content_schema(&r)) {
             Some(s) => Some(ctx.schema(s, 0).map_err(|e| format!("responses.{status}: {e}"))?),
             None => None,
@@ -357,7 +359,11 @@ impl Context<'_> {
         for (name, raw) in map.get("properties").and_then(Json::as_object).into_iter().flatten() {
             let own_flag = raw.get("required").and_then(Json::as_bool).unwrap_or(false);
             let schema = self.schema(raw, depth + 1).map_err(|e| format!("property `{name}`: {e}"))?;
-            properties.push(Property { name: name.clone(), required: own_flag || required.contains(&name.as_str()), schema });
+            properties.push(Property {
+                name: name.clone(),
+                required: own_flag || required.contains(&name.as_str()),
+                schema,
+            });
         }
         Ok(Kind::Object(properties))
     }
@@ -428,7 +434,10 @@ mod tests {
         assert!(keep.required && keep.schema.printed() == "Integer" && keep.schema.maximum == Some(35.into()));
         let period = fields.iter().find(|p| p.name == "period").expect("period");
         assert_eq!(period.schema.enum_values, vec![Json::from("1"), Json::from("2")], "the gloss is not a value");
-        assert_eq!(fields.iter().find(|p| p.name == "tags").map(|p| p.schema.printed()).as_deref(), Some("Array of String"));
+        assert_eq!(
+            fields.iter().find(|p| p.name == "tags").map(|p| p.schema.printed()).as_deref(),
+            Some("Array of String")
+        );
         assert_eq!(d.responses[0].code(), Some(200));
         assert!(d.responses[0].example.is_some());
         assert_eq!(d.request_examples.len(), 1);

@@ -28,7 +28,8 @@ pub fn fetch(root: &Path, package: &str, version: &str) -> Result<Fetched, Strin
          [package]\nname = \"apidefs-fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [lib]\npath = \"lib.rs\"\n\n[dependencies]\n\"{package}\" = \"{requirement}\"\n\n[workspace]\n"
     );
-    let write = |path: PathBuf, text: &str| fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()));
+    let write =
+        |path: PathBuf, text: &str| fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()));
     write(manifest.clone(), &text)?;
     write(dir.join("lib.rs"), "")?;
     // A lock file left by an earlier `latest` would pin that older version.

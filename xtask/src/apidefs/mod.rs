@@ -43,7 +43,10 @@ pub fn read_pins(dir: &Path) -> Result<Pins, String> {
     let path = dir.join(PINS);
     let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let pins: Pins = serde_yaml::from_str(&text).map_err(|e| {
-        format!("{}: {e}; write `<service>: {{ package: huawei-cloud-api-definitions-<X>, version: <v> }}`", path.display())
+        format!(
+            "{}: {e}; write `<service>: {{ package: huawei-cloud-api-definitions-<X>, version: <v> }}`",
+            path.display()
+        )
     })?;
     for (service, pin) in &pins {
         if !pin.package.starts_with("huawei-cloud-api-definitions-") || pin.version.trim().is_empty() {
@@ -77,7 +80,6 @@ pub fn write_pins(dir: &Path, pins: &Pins) -> Result<(), String> {
 pub struct Vendored {
     /// As shown in messages: `apidefs/ges/CreateBackup2.json`.
     pub shown: PathBuf,
-    pub text: String,
     pub definition: Definition,
 }
 
@@ -110,7 +112,7 @@ pub fn read_vendored(dir: &Path, shown: &Path, service: &str) -> (Vec<Vendored>,
             }
         };
         match definition::parse(&text) {
-            Ok(definition) => found.push(Vendored { shown, text, definition }),
+            Ok(definition) => found.push(Vendored { shown, definition }),
             Err(e) => problems.push(format!("{}: {e}", shown.display())),
         }
     }

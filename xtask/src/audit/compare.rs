@@ -161,7 +161,16 @@ impl<'a> Cx<'a> {
                 (None, Some(schema)) if schema.properties().is_some_and(|p| !p.is_empty()) => {
                     let printed = schema.printed();
                     let line_at = kp!["responses", j];
-                    self.push(file, kp![], &line_at, prefix.clone(), Aspect::NotInSpec, Some(prefix), "absent".into(), printed)
+                    self.push(
+                        file,
+                        kp![],
+                        &line_at,
+                        prefix.clone(),
+                        Aspect::NotInSpec,
+                        Some(prefix),
+                        "absent".into(),
+                        printed,
+                    )
                 }
                 _ => {}
             }
@@ -172,7 +181,15 @@ impl<'a> Cx<'a> {
         self.push(file, at.clone(), &at, subject, Aspect::NotInDefinition, None, spec.to_owned(), "absent".into());
     }
 
-    fn body(&mut self, file: &'a dyn DiagSource, at: KeyPath, prefix: &str, body: &'a Body, def: &Schema, request: bool) {
+    fn body(
+        &mut self,
+        file: &'a dyn DiagSource,
+        at: KeyPath,
+        prefix: &str,
+        body: &'a Body,
+        def: &Schema,
+        request: bool,
+    ) {
         let Some(props) = def.properties() else {
             let printed = def.printed();
             self.push(file, at.clone(), &at, format!("{prefix}.type"), Aspect::Type, None, "an object".into(), printed);
@@ -210,7 +227,16 @@ impl<'a> Cx<'a> {
             if !rows.iter().any(|r| names_match(r, &p.name, false)) {
                 let path = format!("{prefix}.{}", p.name);
                 let printed = p.schema.printed();
-                self.push(file, owner.clone(), &owner, path, Aspect::NotInSpec, Some(p.name.clone()), "absent".into(), printed);
+                self.push(
+                    file,
+                    owner.clone(),
+                    &owner,
+                    path,
+                    Aspect::NotInSpec,
+                    Some(p.name.clone()),
+                    "absent".into(),
+                    printed,
+                );
             }
         }
         for (i, row) in rows.iter().enumerate() {
@@ -224,7 +250,15 @@ impl<'a> Cx<'a> {
     }
 
     /// One row against one definition field; `required` is `None` in responses, where the spec has no flag.
-    fn row(&mut self, file: &'a dyn DiagSource, at: KeyPath, subject: &str, row: &'a Field, def: &Schema, required: Option<bool>) {
+    fn row(
+        &mut self,
+        file: &'a dyn DiagSource,
+        at: KeyPath,
+        subject: &str,
+        row: &'a Field,
+        def: &Schema,
+        required: Option<bool>,
+    ) {
         let Ok(ty) = field_type(row) else { return };
         let push = |cx: &mut Self, aspect: Aspect, line_key: &str, spec: String, explorer: String| {
             let path = format!("{subject}.{}", aspect.key());
@@ -253,8 +287,16 @@ impl<'a> Cx<'a> {
         }
         let rules = &row.rules;
         let bounds = [
-            (Aspect::MinLength, def.min_length.map(|n| n.to_string()), rules.min_length.or(rules.length).map(|n| n.to_string())),
-            (Aspect::MaxLength, def.max_length.map(|n| n.to_string()), rules.max_length.or(rules.length).map(|n| n.to_string())),
+            (
+                Aspect::MinLength,
+                def.min_length.map(|n| n.to_string()),
+                rules.min_length.or(rules.length).map(|n| n.to_string()),
+            ),
+            (
+                Aspect::MaxLength,
+                def.max_length.map(|n| n.to_string()),
+                rules.max_length.or(rules.length).map(|n| n.to_string()),
+            ),
             (Aspect::Minimum, def.minimum.as_ref().map(json_text), rules.minimum.map(|n| n.to_string())),
             (Aspect::Maximum, def.maximum.as_ref().map(json_text), rules.maximum.map(|n| n.to_string())),
             (Aspect::Default, def.default.as_ref().map(json_text), rules.default.as_ref().and_then(accepted::render)),

@@ -285,7 +285,8 @@ fn explain_help(d: &Difference, place: Option<Place>) -> String {
         marker.push_str(&format!(", field: {}", crate::draft::yaml::flow_scalar(field)));
     }
     if d.aspect != Aspect::NotInDefinition {
-        let explorer = if d.explorer.starts_with('[') { d.explorer.clone() } else { crate::draft::yaml::flow_scalar(&d.explorer) };
+        let explorer =
+            if d.explorer.starts_with('[') { d.explorer.clone() } else { crate::draft::yaml::flow_scalar(&d.explorer) };
         marker.push_str(&format!(", explorer: {explorer}"));
     }
     marker.push_str(", reason: <what the English page says> }");

@@ -71,13 +71,15 @@ fn copy_dir(from: &Path, to: &Path) {
 /// The 1-based line of the only line of `text` that is `needle` (leading spaces included).
 #[track_caller]
 fn line_of(text: &str, needle: &str) -> usize {
-    let found: Vec<usize> = text.lines().enumerate().filter(|(_, l)| l.trim_end() == needle).map(|(i, _)| i + 1).collect();
+    let found: Vec<usize> =
+        text.lines().enumerate().filter(|(_, l)| l.trim_end() == needle).map(|(i, _)| i + 1).collect();
     assert_eq!(found.len(), 1, "`{needle}` is on one line");
     found[0]
 }
 
 fn shown(report: &Report) -> String {
-    let lines = report.problems.iter().cloned().chain(report.unexplained.iter().chain(&report.stale).map(ToString::to_string));
+    let lines =
+        report.problems.iter().cloned().chain(report.unexplained.iter().chain(&report.stale).map(ToString::to_string));
     lines.collect::<Vec<_>>().join("\n")
 }
 
@@ -116,7 +118,8 @@ fn a_removed_response_field_fails_naming_the_field_and_the_table_line() {
 
     // A field of an inline response body is reported at that body.
     let file = "spec/geminidb/create_backup.yaml";
-    let text = ws.edit(file, "        - name: backup_id\n          type: String\n          description: Backup ID.\n", "");
+    let text =
+        ws.edit(file, "        - name: backup_id\n          type: String\n          description: Backup ID.\n", "");
     // (and from the example, which must fit the table)
     ws.edit(file, ",\n          \"backup_id\" : \"646d88d0b03f4fd2ae944ae2a33bcb6ain06\"", "");
     let report = audit(&ws.paths());
@@ -144,13 +147,22 @@ fn a_flipped_mandatory_flag_fails_at_its_line_and_the_suggested_marker_explains_
     );
 
     // The help's marker, put on the row as it says, makes the audit pass.
-    let marker = f.help.split('`').nth(1).expect("a marker in backticks").replace("<what the English page says>", "test");
-    ws.edit(file, "    - name: description\n      mandatory: false\n", &format!("    - name: description\n      {marker}\n      mandatory: false\n"));
+    let marker =
+        f.help.split('`').nth(1).expect("a marker in backticks").replace("<what the English page says>", "test");
+    ws.edit(
+        file,
+        "    - name: description\n      mandatory: false\n",
+        &format!("    - name: description\n      {marker}\n      mandatory: false\n"),
+    );
     let report = audit(&ws.paths());
     assert!(report.passed(), "{}", shown(&report));
 
     // A flipped query parameter flag too.
-    ws.edit("spec/geminidb/list_backups.yaml", "  - name: offset\n    mandatory: true\n", "  - name: offset\n    mandatory: false\n");
+    ws.edit(
+        "spec/geminidb/list_backups.yaml",
+        "  - name: offset\n    mandatory: true\n",
+        "  - name: offset\n    mandatory: false\n",
+    );
     let report = audit(&ws.paths());
     assert!(
         report.unexplained.iter().any(|f| f.message.starts_with("query_parameters.offset.mandatory: spec says false")),
@@ -185,18 +197,18 @@ fn a_definition_that_changes_makes_its_acceptance_stale() {
     let limit = &report.stale[1];
     assert_eq!(limit.line, marker_lines[1]);
     assert!(limit.message.contains("now says Boolean, the marker records String"), "{limit}");
-    let new = report.unexplained.iter().find(|f| f.message.starts_with("query_parameters.limit.type")).expect("reported");
-    assert!(new.message.ends_with("spec says Integer, definition (huawei-cloud-api-definitions-GaussDB 0.1.20260828) says Boolean"));
+    let new =
+        report.unexplained.iter().find(|f| f.message.starts_with("query_parameters.limit.type")).expect("reported");
+    assert!(new
+        .message
+        .ends_with("spec says Integer, definition (huawei-cloud-api-definitions-GaussDB 0.1.20260828) says Boolean"));
 }
 
 #[test]
 fn the_vendored_set_is_exactly_the_operations_in_spec() {
     let ws = TempWorkspace::new();
-    fs::rename(
-        ws.root.join("apidefs/ges/ImportBackup2.json"),
-        ws.root.join("apidefs/geminidb/ImportBackup2.json"),
-    )
-    .expect("move");
+    fs::rename(ws.root.join("apidefs/ges/ImportBackup2.json"), ws.root.join("apidefs/geminidb/ImportBackup2.json"))
+        .expect("move");
     let report = audit(&ws.paths());
     let text = report.problems.join("\n");
     assert!(

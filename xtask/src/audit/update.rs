@@ -23,12 +23,15 @@ pub fn run(root: &Path, arg: &str) -> Result<Report, String> {
     let services = loaded_services(&paths)?;
     let targets: Vec<String> = match only {
         Some(s) if pins.contains_key(s) => vec![s.to_owned()],
-        Some(s) => return Err(format!("`{s}` is not pinned; pinned: {}", pins.keys().cloned().collect::<Vec<_>>().join(", "))),
+        Some(s) => {
+            return Err(format!("`{s}` is not pinned; pinned: {}", pins.keys().cloned().collect::<Vec<_>>().join(", ")))
+        }
         None => pins.keys().cloned().collect(),
     };
     for name in targets {
         let Some(pin) = pins.get_mut(&name) else { continue };
-        let service = services.iter().find(|s| s.name == name).ok_or_else(|| format!("spec/ has no service `{name}`"))?;
+        let service =
+            services.iter().find(|s| s.name == name).ok_or_else(|| format!("spec/ has no service `{name}`"))?;
         let fetched = fetch::fetch(root, &pin.package, version)?;
         let new_label = format!("{} {}", pin.package, fetched.version);
         println!("{name}: {} -> {new_label}", pin.label());
@@ -52,11 +55,14 @@ fn loaded_services(paths: &Paths) -> Result<Vec<ServiceDir>, String> {
     }
 }
 
+/// A definition file of a package: its stem and its (text, parsed definition).
+type PackageEntry<'a> = (&'a String, &'a (String, Definition));
+
 /// Vendors, from the unpacked package at `src`, the definition of each operation of `service`, and says per
 /// operation what changed against the vendored copy.
 pub fn update_service(paths: &Paths, service: &ServiceDir, src: &Path) -> Result<Vec<String>, String> {
     let package = apidefs::read_package(src)?;
-    let mut by_path: BTreeMap<String, Vec<(&String, &(String, Definition))>> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, Vec<PackageEntry<'_>>> = BTreeMap::new();
     for (stem, entry) in &package {
         by_path.entry(path_key(&entry.1.method, &entry.1.path)).or_default().push((stem, entry));
     }
@@ -80,12 +86,16 @@ pub fn update_service(paths: &Paths, service: &ServiceDir, src: &Path) -> Result
             }
             [one] => *one,
             several => {
-                let same = old.and_then(|o| several.iter().find(|(_, e)| e.1.operation_id == o.definition.operation_id));
+                let same =
+                    old.and_then(|o| several.iter().find(|(_, e)| e.1.operation_id == o.definition.operation_id));
                 match same {
                     Some(s) => *s,
                     None => {
                         let ids: Vec<&str> = several.iter().map(|(s, _)| s.as_str()).collect();
-                        return Err(format!("{name}: the package has several definitions of {key}: {}", ids.join(", ")));
+                        return Err(format!(
+                            "{name}: the package has several definitions of {key}: {}",
+                            ids.join(", ")
+                        ));
                     }
                 }
             }

@@ -42,13 +42,18 @@ fn walk(value: &mut Json, schema: &Schema, at: &str, changes: &mut Vec<String>, 
             *v = Json::String(text);
         }
         (Kind::Integer | Kind::Long | Kind::AnyInteger, v @ Json::String(_)) => {
-            if let Some(n) = v.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
-                changes.push(format!("`{at}` \"{n}\" written as the number {n} (the definition types it integer)"));
-                *v = Json::from(n);
+            match v.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+                Some(n) => {
+                    changes.push(format!("`{at}` \"{n}\" written as the number {n} (the definition types it integer)"));
+                    *v = Json::from(n);
+                }
+                None => changes
+                    .push(format!("`{at}` is {v}, which the definition types integer: write what the page means")),
             }
         }
         (Kind::Number, v @ Json::String(_)) => {
-            if let Some(n) = v.as_str().and_then(|s| s.trim().parse::<f64>().ok()).and_then(serde_json::Number::from_f64)
+            if let Some(n) =
+                v.as_str().and_then(|s| s.trim().parse::<f64>().ok()).and_then(serde_json::Number::from_f64)
             {
                 changes.push(format!("`{at}` \"{n}\" written as the number {n} (the definition types it number)"));
                 *v = Json::Number(n);
@@ -78,7 +83,8 @@ mod tests {
         )
         .expect("parses");
         let schema = def.responses[0].schema.as_ref().expect("schema");
-        let mut example: Json = serde_json::from_str(r#"{"id": 7, "n": "3", "extra": 1, "list": [{"a": "x", "b": 2}]}"#).expect("json");
+        let mut example: Json =
+            serde_json::from_str(r#"{"id": 7, "n": "3", "extra": 1, "list": [{"a": "x", "b": 2}]}"#).expect("json");
         let changes = fit(&mut example, schema);
         assert_eq!(example, serde_json::json!({"id": "7", "n": 3, "list": [{"a": "x"}]}));
         assert_eq!(changes.len(), 4, "{changes:?}");

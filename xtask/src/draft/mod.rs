@@ -67,13 +67,16 @@ fn run_inner(root: &Path, args: &[&str]) -> Result<(), String> {
     let pins = apidefs::read_pins(&defs_dir)?;
     let service_name = args.service.to_ascii_lowercase();
     let pin = pins.get(&service_name).ok_or_else(|| {
-        format!("no definition package is pinned for `{}`; pinned: {}", args.service, pins.keys().cloned().collect::<Vec<_>>().join(", "))
+        format!(
+            "no definition package is pinned for `{}`; pinned: {}",
+            args.service,
+            pins.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
     })?;
     let (services, _) = crate::spec::load::load(&root.join("spec"), Path::new("spec"));
-    let service = services
-        .iter()
-        .find(|s| s.name == service_name)
-        .ok_or_else(|| format!("spec/{service_name}/service.yaml does not load; fix it first (`cargo xtask spec-check`)"))?;
+    let service = services.iter().find(|s| s.name == service_name).ok_or_else(|| {
+        format!("spec/{service_name}/service.yaml does not load; fix it first (`cargo xtask spec-check`)")
+    })?;
 
     let file_name = format!("{}.json", args.operation_id);
     let vendored = defs_dir.join(&service_name).join(&file_name);
@@ -97,7 +100,10 @@ fn run_inner(root: &Path, args: &[&str]) -> Result<(), String> {
     fs::write(&out, &draft).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let translate = draft.matches(text::TRANSLATE).count();
     let page = draft.matches(PAGE).count();
-    println!("wrote {}: {translate} TODO(translate), {page} TODO(page) left to fill in from the English page", out.display());
+    println!(
+        "wrote {}: {translate} TODO(translate), {page} TODO(page) left to fill in from the English page",
+        out.display()
+    );
     if in_spec {
         if !vendored.exists() {
             fs::write(&vendored, &text).map_err(|e| format!("cannot write {}: {e}", vendored.display()))?;
@@ -123,7 +129,9 @@ fn not_found(src: &Path, wanted: &str, label: &str) -> String {
         .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
         .filter(|s| {
             let s = s.to_ascii_lowercase();
-            s.contains(&lower) || lower.contains(&s) || lower.split(char::is_numeric).next().is_some_and(|p| s.starts_with(p))
+            s.contains(&lower)
+                || lower.contains(&s)
+                || lower.split(char::is_numeric).next().is_some_and(|p| s.starts_with(p))
         })
         .collect();
     near.sort();
@@ -216,19 +224,28 @@ impl Drafter<'_> {
         out.push_str(&format!("operation: {operation}\n"));
         out.push_str(&format!("title: {}\n", yaml::scalar(&format!("{PAGE} the page title as printed"))));
         out.push_str("source:\n");
-        out.push_str(&format!("  file: {}\n", yaml::scalar(&format!("{PAGE} the page under ../shared, e.g. docs/<page>.txt"))));
+        out.push_str(&format!(
+            "  file: {}\n",
+            yaml::scalar(&format!("{PAGE} the page under ../shared, e.g. docs/<page>.txt"))
+        ));
         let summary = def.description.as_deref().or(def.summary.as_deref()).unwrap_or("");
-        yaml::text(&mut out, 0, "summary", &draft_text(if summary.trim().is_empty() { "TODO(page) the Function text" } else { summary }));
+        yaml::text(
+            &mut out,
+            0,
+            "summary",
+            &draft_text(if summary.trim().is_empty() { "TODO(page) the Function text" } else { summary }),
+        );
         out.push_str(&format!("method: {}\npath: {}\n", def.method, yaml::scalar(&def.path)));
         let idempotent = matches!(def.method.as_str(), "GET" | "PUT" | "DELETE" | "HEAD");
         if !idempotent {
             out.push_str("# false: repeating this request may create a second resource (true only if the page says it cannot).\n");
         }
         out.push_str(&format!("idempotent: {idempotent}\n"));
-        let success: Vec<String> =
-            def.responses.iter().filter(|r| is_success(r)).map(|r| r.status.clone()).collect();
+        let success: Vec<String> = def.responses.iter().filter(|r| is_success(r)).map(|r| r.status.clone()).collect();
         if success.is_empty() {
-            out.push_str(&format!("# {PAGE} the definition names no success status; write the page's.\nsuccess: [200]\n"));
+            out.push_str(&format!(
+                "# {PAGE} the definition names no success status; write the page's.\nsuccess: [200]\n"
+            ));
         } else {
             out.push_str(&format!("success: [{}]\n", success.join(", ")));
         }
@@ -353,7 +370,8 @@ impl Drafter<'_> {
             matches!(p.schema.kind, Kind::Integer | Kind::Long | Kind::AnyInteger)
                 && (p.name.contains("count") || p.name.contains("total"))
         });
-        let integer = |p: &apidefs::definition::Parameter| matches!(p.schema.kind, Kind::Integer | Kind::Long | Kind::AnyInteger);
+        let integer =
+            |p: &apidefs::definition::Parameter| matches!(p.schema.kind, Kind::Integer | Kind::Long | Kind::AnyInteger);
         let mut text = format!("pagination:\n  offset: offset\n  limit: limit\n  items: {}\n", items.name);
         if let Some(t) = total {
             text.push_str(&format!("  total: {}\n", t.name));
@@ -409,7 +427,12 @@ impl Drafter<'_> {
     }
 
     /// The printed type and, when the table name differs from it, the `ref`.
-    fn type_of(&mut self, schema: &Schema, field: &str, request: bool) -> (String, Option<String>, Option<&'static str>) {
+    fn type_of(
+        &mut self,
+        schema: &Schema,
+        field: &str,
+        request: bool,
+    ) -> (String, Option<String>, Option<&'static str>) {
         match &schema.kind {
             Kind::Object(_) => {
                 let name = self.object_type(schema, field, request);
@@ -424,16 +447,30 @@ impl Drafter<'_> {
                     let reference = (name != printed).then_some(name);
                     (format!("Array of {printed} objects"), reference, None)
                 }
-                Kind::Array(_) => ("Object".into(), None, Some("the definition nests arrays, which the spec cannot type")),
+                Kind::Array(_) => {
+                    ("Object".into(), None, Some("the definition nests arrays, which the spec cannot type"))
+                }
                 _ => (format!("Array of {}", scalar_word(inner)), None, None),
             },
             Kind::Unspecified => ("Object".into(), None, Some("the definition gives no type")),
-            Kind::AnyInteger => ("Integer".into(), None, Some("the definition gives no int32/int64 format; Long if the values can be large")),
+            Kind::AnyInteger => (
+                "Integer".into(),
+                None,
+                Some("the definition gives no int32/int64 format; Long if the values can be large"),
+            ),
             _ => (scalar_word(schema).into(), None, None),
         }
     }
 
-    fn row(&mut self, out: &mut String, indent: usize, name: &str, schema: &Schema, mandatory: Option<bool>, location: Option<Location>) {
+    fn row(
+        &mut self,
+        out: &mut String,
+        indent: usize,
+        name: &str,
+        schema: &Schema,
+        mandatory: Option<bool>,
+        location: Option<Location>,
+    ) {
         let pad = " ".repeat(indent);
         let (mut ty, mut reference, mut note) = self.type_of(schema, name, mandatory.is_some());
         if location.is_some() && !parameter_type_ok(&ty) {
@@ -477,7 +514,9 @@ impl Drafter<'_> {
             if values.is_empty() {
                 values = prose_values(schema.description.as_deref().unwrap_or(""));
                 if !values.is_empty() {
-                    out.push_str(&format!("{pad}# values read from the definition's prose: keep the ones the page lists\n"));
+                    out.push_str(&format!(
+                        "{pad}# values read from the definition's prose: keep the ones the page lists\n"
+                    ));
                 }
             }
             if !values.is_empty() {
@@ -496,7 +535,10 @@ impl Drafter<'_> {
             }
         } else if !schema.enum_values.is_empty() {
             let values: Vec<String> = schema.enum_values.iter().map(crate::audit::compare::json_text).collect();
-            out.push_str(&format!("{pad}# the definition's values: [{}] (the spec holds value sets on String rows only)\n", values.join(", ")));
+            out.push_str(&format!(
+                "{pad}# the definition's values: [{}] (the spec holds value sets on String rows only)\n",
+                values.join(", ")
+            ));
         }
         if location == Some(Location::Header) {
             if name.eq_ignore_ascii_case("X-Auth-Token") {
@@ -505,7 +547,8 @@ impl Drafter<'_> {
                 out.push_str(&format!("{pad}supplied_by: transport\n"));
             }
         }
-        if let Some(example) = &schema.example {
+        let secret = location == Some(Location::Header) && name.eq_ignore_ascii_case("X-Auth-Token");
+        if let Some(example) = schema.example.as_ref().filter(|_| !secret) {
             let shown = crate::audit::compare::json_text(example);
             if !shown.contains('\n') && shown.len() <= 120 {
                 out.push_str(&format!("{pad}# example in the definition: {shown}\n"));
@@ -555,9 +598,14 @@ impl Drafter<'_> {
         if !requests.is_empty() {
             out.push_str("  requests:\n");
             for ex in requests {
-                let title = ex.title.as_deref().map(draft_text).unwrap_or_else(|| format!("{PAGE} the example's title"));
+                let title =
+                    ex.title.as_deref().map(draft_text).unwrap_or_else(|| format!("{PAGE} the example's title"));
                 out.push_str(&format!("    - title: {}\n", yaml::scalar(&title)));
-                let line = ex.line.clone().unwrap_or_else(|| format!("{} https://{{endpoint}}{}", def.method, def.path));
+                // Some definitions write the method in lower case; pages print it as the URI section does.
+                let line = match ex.line.as_deref().and_then(|l| l.split_once(' ')) {
+                    Some((method, rest)) => format!("{} {rest}", method.to_ascii_uppercase()),
+                    None => format!("{} https://{{endpoint}}{}", def.method, def.path),
+                };
                 out.push_str(&format!("      line: {}\n", yaml::scalar(&line)));
                 match (&ex.body, &def.body) {
                     (Some(body), Some(b)) => example_body(out, body, Some(&b.schema)),
@@ -623,7 +671,8 @@ fn scalar_word(schema: &Schema) -> &'static str {
 }
 
 fn parameter_type_ok(ty: &str) -> bool {
-    matches!(ty, "String" | "Integer" | "Long" | "Double" | "Boolean") || ty.starts_with("Array of ") && !ty.ends_with("objects")
+    matches!(ty, "String" | "Integer" | "Long" | "Double" | "Boolean")
+        || ty.starts_with("Array of ") && !ty.ends_with("objects")
 }
 
 /// Header names as the pages print them; the definitions sometimes write them in lower case.

@@ -139,7 +139,9 @@ mod tests {
 
     #[test]
     fn marked_blocks_are_split_and_fixed_phrases_translated() {
-        let b = blocks("**参数解释:**\n备份ID。\n**约束限制:**\n不涉及。\n**取值范围:**\n长度为32。\n**默认取值:**\n不涉及。");
+        let b = blocks(
+            "**参数解释:**\n备份ID。\n**约束限制:**\n不涉及。\n**取值范围:**\n长度为32。\n**默认取值:**\n不涉及。",
+        );
         assert_eq!(b.definition.as_deref(), Some("TODO(translate) 备份ID。"));
         assert_eq!(b.constraints.as_deref(), Some("N/A"));
         assert_eq!(b.range.as_deref(), Some("TODO(translate) 长度为32。"));

@@ -3,12 +3,20 @@
 
 /// A one-line value after `key: ` in block style: plain when that reads back as the same string, else quoted.
 pub fn scalar(s: &str) -> String {
-    quoted_unless(s, is_plain(s, false))
+    quoted_unless(s, is_plain(s, false) && is_plain(unmarked(s), false))
 }
 
 /// A one-line value inside `{ }` or `[ ]`, where `,[]{}` end a plain scalar.
 pub fn flow_scalar(s: &str) -> String {
-    quoted_unless(s, is_plain(s, true))
+    quoted_unless(s, is_plain(s, true) && is_plain(unmarked(s), true))
+}
+
+/// The text after a draft's `TODO(...) ` marker: it must stay valid YAML once the maintainer deletes the marker.
+fn unmarked(s: &str) -> &str {
+    match s.strip_prefix("TODO(").and_then(|r| r.split_once(") ")) {
+        Some((_, rest)) if !rest.is_empty() => rest,
+        _ => s,
+    }
 }
 
 fn quoted_unless(s: &str, plain: bool) -> String {
@@ -24,14 +32,15 @@ fn is_plain(s: &str, in_flow: bool) -> bool {
     let Some(first) = s.chars().next() else { return false };
     let reserved_start = "-?:,[]{}#&*!|>'\"%@`+.~ \t";
     let special = ["true", "false", "yes", "no", "on", "off", "null", "y", "n"];
-    !reserved_start.contains(first)
-        && !first.is_ascii_digit()
-        && !s.ends_with([' ', '\t', ':'])
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !(in_flow && s.contains([',', '[', ']', '{', '}']))
-        && !s.chars().any(char::is_control)
-        && !special.contains(&s.to_ascii_lowercase().as_str())
+    let ambiguous = reserved_start.contains(first)
+        || first.is_ascii_digit()
+        || s.ends_with([' ', '\t', ':'])
+        || s.contains(": ")
+        || s.contains(" #")
+        || (in_flow && s.contains([',', '[', ']', '{', '}']))
+        || s.chars().any(char::is_control)
+        || special.contains(&s.to_ascii_lowercase().as_str());
+    !ambiguous
 }
 
 /// `key: value` at `indent` spaces, with a `|-` literal block for text of several lines.
@@ -71,7 +80,20 @@ mod tests {
 
     #[test]
     fn scalars_read_back_as_written() {
-        let cases = ["String", "Array of backups objects", "a: b", "true", "0", "[200]", "x #y", "-x", "", "中文", "a,b", "/v3/{p}/x"];
+        let cases = [
+            "String",
+            "Array of backups objects",
+            "a: b",
+            "true",
+            "0",
+            "[200]",
+            "x #y",
+            "-x",
+            "",
+            "中文",
+            "a,b",
+            "/v3/{p}/x",
+        ];
         for s in cases {
             let yaml = format!("k: {}\n", scalar(s));
             let back: std::collections::BTreeMap<String, String> = serde_yaml::from_str(&yaml).expect("parses");
@@ -83,6 +105,11 @@ mod tests {
         assert_eq!(scalar("/v3/{project_id}/jobs"), "/v3/{project_id}/jobs");
         assert_eq!(scalar("String"), "String");
         assert_eq!(scalar("true"), "\"true\"");
+        assert_eq!(
+            scalar("TODO(translate) - 容量型"),
+            "\"TODO(translate) - 容量型\"",
+            "plain only if still plain unmarked"
+        );
     }
 
     #[test]

@@ -57,7 +57,14 @@ pub fn owners(service: &ServiceDir) -> Vec<Owner<'_>> {
         for (j, r) in o.responses.iter().enumerate() {
             if let Some(body) = &r.body {
                 let subject = format!("responses.{}", r.status);
-                table_owners(file, kp!["responses", j, "body"], &subject, &body.accepted_differences, &body.fields, &mut out);
+                table_owners(
+                    file,
+                    kp!["responses", j, "body"],
+                    &subject,
+                    &body.accepted_differences,
+                    &body.fields,
+                    &mut out,
+                );
             }
         }
         for (k, t) in o.types.iter().enumerate() {
@@ -135,8 +142,10 @@ pub fn check(services: &[ServiceDir]) -> Vec<Diagnostic> {
                 };
                 if !allowed(owner.place).contains(&m.aspect) {
                     let hint = match m.aspect {
-                        Aspect::NotInSpec => "put it on the table (types entry, request_body, response body) or \
-                                              the operation that lacks the field",
+                        Aspect::NotInSpec => {
+                            "put it on the table (types entry, request_body, response body) or \
+                                              the operation that lacks the field"
+                        }
                         Aspect::Success => "put it at the top level of the operation file",
                         _ => "put it on the row it is about",
                     };
@@ -147,7 +156,11 @@ pub fn check(services: &[ServiceDir]) -> Vec<Diagnostic> {
                     );
                 }
                 if m.reason.trim().is_empty() || m.reason.contains('\n') {
-                    report("reason", "`reason` must be one non-empty line".into(), "say in one line why the spec differs");
+                    report(
+                        "reason",
+                        "`reason` must be one non-empty line".into(),
+                        "say in one line why the spec differs",
+                    );
                 }
                 match (m.aspect, &m.field) {
                     (Aspect::NotInSpec, None) => report(
