@@ -401,7 +401,8 @@ impl Drafter<'_> {
             return name.clone();
         }
         let props = schema.properties().unwrap_or_default();
-        if let Some(name) = self.reusable(props) {
+        // Response tables only: a request table's rows carry mandatory flags that a reused table may not.
+        if let Some(name) = self.reusable(props).filter(|_| !request) {
             self.made.insert(key, name.clone());
             return name;
         }
@@ -642,6 +643,11 @@ fn example_body(out: &mut String, body: &Json, schema: Option<&Schema>) {
         other => other.clone(),
     };
     let changes = schema.map(|s| examples::fit(&mut parsed, s)).unwrap_or_default();
+    if text::has_cjk(&parsed.to_string()) {
+        out.push_str(&format!(
+            "      # {PAGE} this example holds Chinese text; the English page's example may differ\n"
+        ));
+    }
     json_block(out, 6, &parsed);
     if !changes.is_empty() {
         let text = format!("{PAGE} check against the page's example. {}.", changes.join("; "));
