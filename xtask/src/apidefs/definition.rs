@@ -160,6 +160,18 @@ impl Schema {
     }
 }
 
+/// A JSON value as the audit prints it: strings bare, integral numbers without a fraction.
+pub fn json_text(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        Json::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
 /// `$ref` chains longer than this are taken as a cycle.
 const MAX_DEPTH: usize = 24;
 

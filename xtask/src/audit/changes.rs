@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::apidefs::definition::{Definition, Schema};
-use crate::audit::compare::json_text;
+use crate::apidefs::definition::{json_text, Definition, Schema};
 
 /// Every fact of a definition under a stable key, e.g. `query_parameters.limit.type` → `Integer`.
 pub fn flatten(def: &Definition) -> BTreeMap<String, String> {

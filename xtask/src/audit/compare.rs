@@ -5,9 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use serde_json::Value as Json;
-
-use crate::apidefs::definition::{Definition, Kind, Location, Property, Schema};
+use crate::apidefs::definition::{json_text, Definition, Kind, Location, Property, Schema};
 use crate::spec::accepted;
 use crate::spec::check::{field_type, DiagSource};
 use crate::spec::diag::{kp, KeyPath};
@@ -336,18 +334,6 @@ fn fits(spec: &TypeExpr, def: &Schema) -> bool {
         (TypeExpr::Object(_), Kind::Object(_)) => true,
         (TypeExpr::Array(inner), Kind::Array(items)) => fits(inner, items),
         _ => false,
-    }
-}
-
-/// A JSON value as the audit prints it: strings bare, integral numbers without a fraction.
-pub fn json_text(value: &Json) -> String {
-    match value {
-        Json::String(s) => s.clone(),
-        Json::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-            _ => n.to_string(),
-        },
-        other => other.to_string(),
     }
 }
 

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use serde_json::Value as Json;
 
-use crate::apidefs::definition::{Definition, Kind, Location, Property, Schema};
+use crate::apidefs::definition::{json_text, Definition, Kind, Location, Property, Schema};
 use crate::apidefs::{self, fetch};
 use crate::spec::load::ServiceDir;
 use text::{blocks, draft_text, prose_values};
@@ -213,6 +213,18 @@ fn is_success(r: &apidefs::definition::Response) -> bool {
 impl Drafter<'_> {
     fn operation(&mut self, def: &Definition, operation: &str, source: &str) -> String {
         let mut out = String::new();
+        self.header(&mut out, def, operation, source);
+        self.parameters(&mut out, def);
+        self.request_body(&mut out, def);
+        self.responses(&mut out, def);
+        status_codes(&mut out, def);
+        self.examples(&mut out, def);
+        self.type_tables(&mut out);
+        out
+    }
+
+    /// Everything above the tables: names, source, method and path, success codes, job and paging.
+    fn header(&self, out: &mut String, def: &Definition, operation: &str, source: &str) {
         out.push_str(&format!(
             "# Draft written by `cargo xtask spec-draft` from the API Explorer definition {source}.\n\
              # Complete it against the English page, row by row: replace each TODO(translate) with the page's wording\n\
@@ -230,7 +242,7 @@ impl Drafter<'_> {
         ));
         let summary = def.description.as_deref().or(def.summary.as_deref()).unwrap_or("");
         yaml::text(
-            &mut out,
+            out,
             0,
             "summary",
             &draft_text(if summary.trim().is_empty() { "TODO(page) the Function text" } else { summary }),
@@ -255,16 +267,18 @@ impl Drafter<'_> {
                 out.push_str("returns_job: { field: job_id }\n");
             }
         }
-        self.pagination(&mut out, def, success_schema);
+        self.pagination(out, def, success_schema);
         let mut notes = vec![format!("Drafted from the API Explorer definition {source}.")];
         if let Some(c) = &def.constraint {
             notes.push(draft_text(c));
         }
         out.push_str("notes:\n");
         for n in notes {
-            yaml::item(&mut out, 2, &n);
+            yaml::item(out, 2, &n);
         }
+    }
 
+    fn parameters(&mut self, out: &mut String, def: &Definition) {
         for location in [Location::Path, Location::Query, Location::Header] {
             let params: Vec<_> = def.parameters.iter().filter(|p| p.location == location).collect();
             if params.is_empty() {
@@ -274,10 +288,12 @@ impl Drafter<'_> {
             for p in params {
                 let required = p.required || location == Location::Path;
                 let name = header_name(&p.name, location);
-                self.row(&mut out, 2, &name, &p.schema, Some(required), Some(location));
+                self.row(out, 2, &name, &p.schema, Some(required), Some(location));
             }
         }
+    }
 
+    fn request_body(&mut self, out: &mut String, def: &Definition) {
         if let Some(body) = &def.body {
             out.push_str("\nrequest_body:\n");
             out.push_str(&format!("  table: {}\n", yaml::scalar(&format!("{PAGE} the request body table's title"))));
@@ -285,7 +301,7 @@ impl Drafter<'_> {
                 Some(props) => {
                     out.push_str("  fields:\n");
                     for p in props {
-                        self.row(&mut out, 4, &p.name, &p.schema, Some(p.required), None);
+                        self.row(out, 4, &p.name, &p.schema, Some(p.required), None);
                     }
                 }
                 None => out.push_str(&format!(
@@ -294,7 +310,9 @@ impl Drafter<'_> {
                 )),
             }
         }
+    }
 
+    fn responses(&mut self, out: &mut String, def: &Definition) {
         out.push_str("\nresponses:\n");
         for r in &def.responses {
             let Some(code) = r.code() else {
@@ -303,7 +321,7 @@ impl Drafter<'_> {
             };
             out.push_str(&format!("  - status: {code}\n"));
             if let Some(desc) = r.description.as_deref().filter(|d| !d.trim().is_empty()) {
-                yaml::text(&mut out, 4, "description", &draft_text(desc));
+                yaml::text(out, 4, "description", &draft_text(desc));
             }
             let Some(props) = r.schema.as_ref().and_then(Schema::properties) else { continue };
             let schema = r.schema.as_ref();
@@ -313,7 +331,7 @@ impl Drafter<'_> {
                 (None, true) => {
                     out.push_str("    body:\n      fields:\n");
                     for p in props {
-                        self.row(&mut out, 8, &p.name, &p.schema, None, None);
+                        self.row(out, 8, &p.name, &p.schema, None, None);
                     }
                 }
                 (None, false) => {
@@ -322,23 +340,9 @@ impl Drafter<'_> {
                 }
             }
         }
+    }
 
-        let codes: Vec<_> = def.responses.iter().filter_map(|r| r.code().map(|c| (c, r))).collect();
-        if !codes.is_empty() {
-            out.push_str("\nstatus_codes:\n");
-            for (code, r) in codes {
-                let description = r.description.as_deref().filter(|d| !d.trim().is_empty()).map(draft_text);
-                let description = description.unwrap_or_else(|| format!("{PAGE} the status code's description"));
-                out.push_str(&format!(
-                    "  - {{ status: {code}, text: {}, description: {} }}\n",
-                    yaml::flow_scalar(reason_phrase(code)),
-                    yaml::flow_scalar(&description)
-                ));
-            }
-        }
-
-        self.examples(&mut out, def);
-
+    fn type_tables(&self, out: &mut String) {
         if !self.types.is_empty() {
             out.push_str("\ntypes:\n");
             for t in &self.types {
@@ -348,7 +352,7 @@ impl Drafter<'_> {
                 out.push_str(&format!("  - name: {}\n", t.name));
                 out.push_str(&format!("    table: {}\n", yaml::scalar(&t.table)));
                 if let Some(d) = &t.description {
-                    yaml::text(&mut out, 4, "description", d);
+                    yaml::text(out, 4, "description", d);
                 }
                 if t.rows.is_empty() {
                     out.push_str("    fields: []\n");
@@ -358,7 +362,6 @@ impl Drafter<'_> {
                 }
             }
         }
-        out
     }
 
     fn pagination(&self, out: &mut String, def: &Definition, success: Option<&Schema>) {
@@ -511,7 +514,7 @@ impl Drafter<'_> {
         self.rules(out, &pad, schema, &ty);
         if ty == "String" {
             let mut values: Vec<(String, String)> =
-                schema.enum_values.iter().map(|v| (crate::audit::compare::json_text(v), String::new())).collect();
+                schema.enum_values.iter().map(|v| (json_text(v), String::new())).collect();
             if values.is_empty() {
                 values = prose_values(schema.description.as_deref().unwrap_or(""));
                 if !values.is_empty() {
@@ -535,7 +538,7 @@ impl Drafter<'_> {
                 }
             }
         } else if !schema.enum_values.is_empty() {
-            let values: Vec<String> = schema.enum_values.iter().map(crate::audit::compare::json_text).collect();
+            let values: Vec<String> = schema.enum_values.iter().map(json_text).collect();
             out.push_str(&format!(
                 "{pad}# the definition's values: [{}] (the spec holds value sets on String rows only)\n",
                 values.join(", ")
@@ -550,7 +553,7 @@ impl Drafter<'_> {
         }
         let secret = location == Some(Location::Header) && name.eq_ignore_ascii_case("X-Auth-Token");
         if let Some(example) = schema.example.as_ref().filter(|_| !secret) {
-            let shown = crate::audit::compare::json_text(example);
+            let shown = json_text(example);
             if !shown.contains('\n') && shown.len() <= 120 {
                 out.push_str(&format!("{pad}# example in the definition: {shown}\n"));
             }
@@ -632,6 +635,23 @@ impl Drafter<'_> {
                     example_body(out, body, r.schema.as_ref());
                 }
             }
+        }
+    }
+}
+
+/// The status codes the definition lists, with the standard reason phrases.
+fn status_codes(out: &mut String, def: &Definition) {
+    let codes: Vec<_> = def.responses.iter().filter_map(|r| r.code().map(|c| (c, r))).collect();
+    if !codes.is_empty() {
+        out.push_str("\nstatus_codes:\n");
+        for (code, r) in codes {
+            let description = r.description.as_deref().filter(|d| !d.trim().is_empty()).map(draft_text);
+            let description = description.unwrap_or_else(|| format!("{PAGE} the status code's description"));
+            out.push_str(&format!(
+                "  - {{ status: {code}, text: {}, description: {} }}\n",
+                yaml::flow_scalar(reason_phrase(code)),
+                yaml::flow_scalar(&description)
+            ));
         }
     }
 }
