@@ -227,11 +227,11 @@ impl Drafter<'_> {
     fn header(&self, out: &mut String, def: &Definition, operation: &str, source: &str) {
         out.push_str(&format!(
             "# Draft written by `cargo xtask spec-draft` from the API Explorer definition {source}.\n\
-             # Complete it against the English page, row by row: replace each TODO(translate) with the page's wording\n\
-             # (the Chinese after it is the definition's) and each TODO(page) with what the page prints; rows, types,\n\
-             # mandatory flags, enums and examples are the definition's. Where the page differs, follow the page and\n\
-             # record the difference with `accepted_differences` (spec/README.md). `cargo xtask spec-check` lists\n\
-             # what is left; `cargo xtask spec-audit` compares the result with the definition.\n"
+             # Complete it against the English page, row by row; `cargo xtask spec-check` lists each line still marked\n\
+             # TODO: `(translate)` before the definition's Chinese text, to be replaced by the page's wording, and\n\
+             # `(page)` where only the page can say. Rows, types, mandatory flags, enums and examples are the\n\
+             # definition's: where the page differs, follow the page and record the difference with\n\
+             # `accepted_differences` (spec/README.md); `cargo xtask spec-audit` compares the result with the definition.\n"
         ));
         out.push_str(&format!("operation: {operation}\n"));
         out.push_str(&format!("title: {}\n", yaml::scalar(&format!("{PAGE} the page title as printed"))));

@@ -81,6 +81,7 @@ fn every_draft_loads_once_filled_in_and_agrees_with_its_definition() {
             }
             let marked = text.lines().filter(|l| l.contains("TODO(")).count();
             assert_eq!(errors.len(), marked, "{file}: one error per placeholder line");
+            assert!(!text.lines().take(6).any(|l| l.contains("TODO(")), "the banner itself is no placeholder");
 
             // Filled in, it loads and has no difference from the definition it came from.
             fs::write(ws.root.join(&file), fill_in(&text)).expect("write");
