@@ -1,7 +1,11 @@
-//! Project automation: `cargo xtask spec-check`, `cargo xtask codegen [--check]`, `cargo xtask bench-codegen`.
+//! Project automation: `cargo xtask spec-check`, `cargo xtask codegen [--check]`, `cargo xtask bench-codegen`,
+//! `cargo xtask spec-audit [--update V]`, `cargo xtask spec-draft <service> <OperationId>`.
 
+mod apidefs;
+mod audit;
 mod bench;
 mod codegen;
+mod draft;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -26,8 +30,14 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(&root, false),
         ["codegen", "--check"] => codegen(&root, true),
         ["bench-codegen", rest @ ..] => bench::run(&root, rest),
+        ["spec-audit", rest @ ..] => audit::run(&root, rest),
+        ["spec-draft", rest @ ..] => draft::run(&root, rest),
         _ => {
-            eprintln!("usage: cargo xtask spec-check | cargo xtask codegen [--check] | cargo xtask bench-codegen [--sizes ..]");
+            eprintln!(
+                "usage: cargo xtask spec-check | cargo xtask codegen [--check] | cargo xtask bench-codegen [--sizes ..] \
+                 | cargo xtask spec-audit [--verbose | --update [<service>@]<version>] \
+                 | cargo xtask spec-draft <service> <OperationId> [--out FILE] [--force]"
+            );
             ExitCode::from(2)
         }
     }

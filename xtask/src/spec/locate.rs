@@ -74,7 +74,9 @@ impl Locator {
             let parent = stack.last().map(|o| o.path.clone()).unwrap_or_default();
             let path = parent.key(key);
             positions.entry(path.clone()).or_insert((line_no + 1, indent + 1));
-            let value = rest[key.len()..].trim_start_matches(':').trim();
+            // A quoted key is two characters longer than its text.
+            let raw_len = if rest.starts_with(['"', '\'']) { key.len() + 2 } else { key.len() };
+            let value = rest.get(raw_len..).unwrap_or("").trim_start_matches(':').trim();
             let value = value.split(" #").next().unwrap_or("").trim();
             if value.starts_with('|') || value.starts_with('>') {
                 block_scalar_indent = Some(indent);
@@ -82,6 +84,17 @@ impl Locator {
             stack.push(Open { indent, path, awaits_block: value.is_empty() });
         }
         Locator { positions, lines }
+    }
+
+    /// The text of the file, line by line.
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    /// The key path that starts nearest above (or on) `line`, for messages about a line found by scanning text.
+    pub fn path_at(&self, line: usize) -> KeyPath {
+        let best = self.positions.iter().filter(|(_, (l, _))| *l <= line).max_by_key(|(p, (l, c))| (*l, *c, p.0.len()));
+        best.map(|(p, _)| p.clone()).unwrap_or_default()
     }
 
     /// Line and column of `path`, or of its nearest located ancestor (for keys inside flow maps, the column of
@@ -149,5 +162,12 @@ types:
         assert_eq!(loc.find(&kp!["uri_parameters", 0, "rules", "max_length"]), (4, 14));
         assert_eq!(loc.find(&kp!["types", 0, "fields", 0, "name"]), (11, 7));
         assert_eq!(loc.find(&kp!["nothing", "here"]), (1, 1));
+    }
+
+    #[test]
+    fn a_quoted_key_with_wide_characters_is_located() {
+        let loc = Locator::new("\"᥀\":\n\"键\": |\n  text\nnext: 1\n");
+        assert_eq!(loc.find(&kp!["᥀"]), (1, 1));
+        assert_eq!(loc.find(&kp!["next"]), (4, 1), "the block scalar after the quoted key is skipped");
     }
 }
