@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use hwcloud_runtime::{ClientBuilder, Credentials, OperationSpec};
+use hwcloud_runtime::{ClientBuilder, Credentials, FromRuntime, OperationSpec};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -195,8 +195,11 @@ impl Emulator {
 
     /// A runtime client builder aimed at this emulator: endpoint overrides for ges, geminidb, taurusdb and iam,
     /// the project, the region, and AK/SK credentials ([`Emulator::ak_sk_credentials`]); override any of them.
+    /// It reads no environment variable and no file under `~/.huaweicloud`, so that tests are hermetic.
     pub fn runtime_client_builder(&self) -> ClientBuilder {
         ClientBuilder::new()
+            .services(<hwcloud::Client as FromRuntime>::SERVICES)
+            .env_lookup(|_| None)
             .region(self.region.clone())
             .project_id(self.project_id())
             .endpoint("ges", self.ges_url())

@@ -27,6 +27,7 @@
 mod auth;
 mod call;
 mod client;
+pub mod config;
 mod decode;
 mod endpoint;
 pub mod error;
@@ -38,14 +39,17 @@ pub mod path;
 mod retry;
 mod secret;
 pub mod sign;
+mod transport;
 pub mod validate;
 pub mod waiter;
 
-pub use auth::{env, Credentials, TokenScope};
-pub use client::{Client, ClientBuilder, Timeouts, USER_AGENT};
+pub use auth::{Credentials, TokenScope};
+pub use client::{Client, ClientBuilder, FromRuntime, Timeouts, USER_AGENT};
+pub use config::env;
 pub use decode::decode;
 pub use error::{Error, ServiceError, TimeoutKind, Violation};
 pub use execute::OperationInput;
 pub use operation::{Method, OperationSpec, RawResponse, Request, ResponseMeta, ServiceSpec};
 pub use retry::RetryConfig;
 pub use secret::Secret;
+pub use transport::Proxy;

@@ -6,8 +6,8 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), hwcloud::Error> {
-//! let runtime = hwcloud::runtime::Client::from_env()?;
-//! let client = hwcloud::Client::new(runtime);
+//! // Configured like the official SDKs: environment, ~/.huaweicloud/credentials, regions.yaml, ECS metadata.
+//! let client = hwcloud::Client::from_env()?;
 //! let backups = client.ges().list_graph_backups().graph_id("g-1").limit(10).send().await?;
 //! println!("{:?} (request id {:?})", backups.backup_list, backups.request_id());
 //! # Ok(()) }
@@ -35,6 +35,17 @@ pub struct Client {
 }
 
 impl Client {
+    /// Starts configuring a client: every setting of [`hwcloud_runtime::ClientBuilder`].
+    pub fn builder() -> hwcloud_runtime::ClientBuilder<Client> {
+        hwcloud_runtime::ClientBuilder::default()
+    }
+
+    /// A client configured like the official SDKs, from the environment and the files they read (see
+    /// [`hwcloud_runtime::ClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Client, hwcloud_runtime::Error> {
+        hwcloud_runtime::ClientBuilder::<Client>::from_env().build()
+    }
+
     /// Wraps a configured runtime client.
     pub fn new(runtime: hwcloud_runtime::Client) -> Self {
         Client { runtime }
@@ -68,4 +79,15 @@ impl From<hwcloud_runtime::Client> for Client {
     fn from(runtime: hwcloud_runtime::Client) -> Self {
         Client::new(runtime)
     }
+}
+
+impl hwcloud_runtime::FromRuntime for Client {
+    const SERVICES: &'static [&'static hwcloud_runtime::ServiceSpec] = &[
+        #[cfg(feature = "geminidb")]
+        &geminidb::SERVICE,
+        #[cfg(feature = "ges")]
+        &ges::SERVICE,
+        #[cfg(feature = "taurusdb")]
+        &taurusdb::SERVICE,
+    ];
 }

@@ -164,7 +164,7 @@ async fn a_server_that_never_answers_ends_in_an_attempt_timeout_within_bounds() 
 #[tokio::test]
 async fn the_total_timeout_bounds_the_whole_call() {
     let (addr, _count) = silent_server().await;
-    let client = Client::builder()
+    let client = crate::support::hermetic()
         .credentials(Credentials::token("t"))
         .endpoint("ges", base(addr))
         .attempt_timeout(Duration::from_secs(30))
