@@ -33,9 +33,12 @@ pub trait OperationInput: Clone + Send + Sync + 'static {
 
 impl Client {
     /// Validates and sends a generated operation's input, then decodes its documented response. A project id the
-    /// input needs and the client lacks is looked up first (AK/SK credentials with a region).
+    /// input needs and the client lacks is looked up first (AK/SK credentials with a region), once the service's
+    /// endpoint is known.
     pub async fn execute<I: OperationInput>(&self, input: I) -> Result<I::Output, Error> {
         if input.needs_project_id() {
+            // An unknown region fails here, before the lookup sends anything.
+            self.endpoint(I::operation().service)?;
             self.resolve_project_id().await?;
         }
         let request = input.into_request(self)?;
