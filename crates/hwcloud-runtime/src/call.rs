@@ -443,18 +443,22 @@ fn target(op: &OperationSpec, base: &str, path: &str, wire_query: &str) -> Resul
 fn unreachable(e: &reqwest::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(error) = source {
-        // hyper's connector reports resolver failures as "dns error"; rustls errors arrive inside an io::Error.
-        if error.to_string().starts_with("dns error") {
+        // hyper's connector reports resolver failures as "dns error"; rustls errors arrive inside io::Errors.
+        if error.to_string().starts_with("dns error") || is_tls_error(error) {
             return true;
-        }
-        if let Some(io) = error.downcast_ref::<std::io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
-                return true;
-            }
         }
         source = error.source();
     }
     false
+}
+
+/// A rustls error, possibly wrapped in (nested) `io::Error`s, whose `source()` skips what they wrap.
+fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    let inner = error.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref);
+    inner.is_some_and(|inner| is_tls_error(inner))
 }
 
 fn classify(operation: &'static str, e: &reqwest::Error, started: Instant) -> (Failure, Error) {
