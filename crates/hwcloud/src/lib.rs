@@ -3,6 +3,8 @@
 //!
 //! Each service is a module (and a cargo feature), each operation a module inside it with its input, request
 //! body, output and builder. Requests are validated against the documented rules before anything is sent.
+//! Credentials, region, endpoints and project id are found like the official SDKs find them: see
+//! "Configuring like the official SDKs" in [`runtime`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), hwcloud::Error> {

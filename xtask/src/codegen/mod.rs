@@ -179,6 +179,8 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
         "Each service is a module (and a cargo feature), each operation a module inside it with its input, request"
             .into(),
         "body, output and builder. Requests are validated against the documented rules before anything is sent.".into(),
+        "Credentials, region, endpoints and project id are found like the official SDKs find them: see".into(),
+        "\"Configuring like the official SDKs\" in [`runtime`].".into(),
         String::new(),
         "```no_run".into(),
         "# async fn demo() -> Result<(), hwcloud::Error> {".into(),
