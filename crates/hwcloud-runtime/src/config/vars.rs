@@ -5,9 +5,12 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// A variable lookup: name to value, `None` when unset.
+type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
+
 /// Reads configuration variables by name; values are trimmed and empty ones count as unset.
 #[derive(Clone)]
-pub(crate) struct Vars(Arc<dyn Fn(&str) -> Option<String> + Send + Sync>);
+pub(crate) struct Vars(Arc<Lookup>);
 
 impl Vars {
     /// The process environment (variables that are not valid UTF-8 count as unset).
