@@ -38,7 +38,7 @@ impl Client {
     pub async fn execute<I: OperationInput>(&self, input: I) -> Result<I::Output, Error> {
         if input.needs_project_id() {
             // An unknown region fails here, before the lookup sends anything.
-            self.endpoint(I::operation().service)?;
+            self.endpoints_of(I::operation().service)?;
             self.resolve_project_id().await?;
         }
         let request = input.into_request(self)?;
