@@ -75,13 +75,12 @@ fn main() -> ExitCode {
 }
 
 fn generated(server: &Server, credentials: Credentials) -> hwcloud::Client {
-    let runtime = hwcloud::runtime::Client::builder()
+    hwcloud::Client::builder()
         .credentials(credentials)
         .project_id(PROJECT)
         .endpoint("ges", &server.base)
         .build()
-        .expect("generated client configuration");
-    hwcloud::Client::new(runtime)
+        .expect("generated client configuration")
 }
 
 async fn gen_list(c: &hwcloud::Client, graph: &str, items: usize) {

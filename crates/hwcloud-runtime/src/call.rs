@@ -1,6 +1,7 @@
 //! Sending one call: building the URL and headers, authenticating, and the attempt loop with its retry rules.
 
-use crate::client::{Auth, Client, USER_AGENT};
+use crate::client::{Auth, Client};
+use crate::endpoint::Endpoints;
 use crate::error::{Error, TimeoutKind, Violation};
 use crate::error_body::service_error;
 use crate::operation::{Method, OperationSpec, RawResponse, Request};
@@ -10,6 +11,7 @@ use crate::sign;
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::field::Empty;
 use tracing::{debug, info, Instrument};
@@ -18,6 +20,11 @@ use tracing::{debug, info, Instrument};
 struct Prepared {
     op: &'static OperationSpec,
     started: Instant,
+    /// The service's endpoints and the index of the one this call is aimed at.
+    endpoints: Arc<Endpoints>,
+    endpoint_index: usize,
+    /// The filled path, kept to aim the call at another endpoint.
+    path: String,
     url: url::Url,
     wire_path: String,
     wire_query: String,
@@ -120,7 +127,7 @@ impl Client {
         started: Instant,
         sends: &mut u32,
     ) -> Result<RawResponse, Error> {
-        let prepared = self.prepare(request, started)?;
+        let mut prepared = self.prepare(request, started)?;
         let op = prepared.op;
         let retry = self.inner.retry;
         let deadline = started + self.inner.timeouts.total;
@@ -128,6 +135,8 @@ impl Client {
         // The IAM token refused with 401, to renew before the next send; a call renews at most once.
         let mut rejected: Option<Secret> = None;
         let mut renewed = false;
+        // Endpoints skipped because their host did not resolve or their TLS handshake failed; each at most once.
+        let mut skipped = 0;
         loop {
             *sends += 1;
             let attempt = *sends;
@@ -145,6 +154,15 @@ impl Client {
                     Outcome::Unauthorized { error, .. } => (Failure::Status(401), error, None),
                     Outcome::Failed { failure, error, wait } => (failure, error, wait),
                 };
+            if failure == Failure::Unreachable && skipped + 1 < prepared.endpoints.len() {
+                let endpoints = prepared.endpoints.clone();
+                if let Some((index, base)) = endpoints.fail_over(prepared.endpoint_index) {
+                    info!(attempt, endpoint = base, %error, "endpoint unreachable (DNS or TLS); moving to the next one");
+                    skipped += 1;
+                    prepared.aim(index, base)?;
+                    continue;
+                }
+            }
             failures += 1;
             if !failure.retryable(op.idempotent) {
                 return Err(error);
@@ -206,24 +224,12 @@ impl Client {
     fn prepare(&self, request: Request, started: Instant) -> Result<Prepared, Error> {
         let op = request.operation;
         check_path(op.name, &request.path)?;
-        let base = self.endpoint(op.service)?;
+        let endpoints = self.endpoints_of(op.service)?;
         let wire_query = sign::canonical_query(&request.query);
-        let mut text = format!("{base}{}", request.path);
-        if !wire_query.is_empty() {
-            text.push('?');
-            text.push_str(&wire_query);
-        }
-        let url = url::Url::parse(&text)
-            .map_err(|e| Error::Config(format!("{}: cannot build a URL from endpoint {base:?}: {e}", op.name)))?;
-        let host = url.host_str().unwrap_or_default();
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
         // Defaults the request may override. The official SDKs send `Content-Type` on every request, body or not.
         let mut headers = vec![
             (http::header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-            (http::header::USER_AGENT, HeaderValue::from_static(USER_AGENT)),
+            (http::header::USER_AGENT, self.inner.user_agent.clone()),
         ];
         let mut bad = Vec::new();
         for (name, value) in request.headers {
@@ -239,13 +245,18 @@ impl Client {
         if !bad.is_empty() {
             return Err(Error::InvalidInput { operation: op.name, violations: bad });
         }
+        let (endpoint_index, base) = endpoints.current();
+        let (url, host) = target(op, base, &request.path, &wire_query)?;
         Ok(Prepared {
             op,
             started,
+            endpoint_index,
+            endpoints: endpoints.clone(),
+            path: request.path,
             wire_path: url.path().to_owned(),
+            url,
             wire_query,
             host,
-            url,
             headers,
             body: request.body,
             project_id: request.project_id,
@@ -272,7 +283,8 @@ impl Client {
                     set(&mut list, X_AUTH_TOKEN, secret_value(&token)?);
                     token_used = Some(token);
                 }
-                Auth::AkSk(key) => {
+                Auth::AkSk(_) | Auth::Metadata(_) => {
+                    let key = self.access_key().await?.ok_or_else(|| Error::Config("no access key".into()))?;
                     if let Some(project) = &p.project_id {
                         set(&mut list, X_PROJECT_ID, value(project, "X-Project-Id")?);
                     }
@@ -397,9 +409,63 @@ fn is_dot_segment(segment: &str) -> bool {
     dots == 1 || dots == 2
 }
 
+impl Prepared {
+    /// Aims the call at endpoint `index` (`base`) of the service.
+    fn aim(&mut self, index: usize, base: &str) -> Result<(), Error> {
+        let (url, host) = target(self.op, base, &self.path, &self.wire_query)?;
+        self.wire_path = url.path().to_owned();
+        self.url = url;
+        self.host = host;
+        self.endpoint_index = index;
+        Ok(())
+    }
+}
+
+/// The URL of a call at endpoint `base` (no trailing `/`), and its `host[:port]` as signed.
+fn target(op: &OperationSpec, base: &str, path: &str, wire_query: &str) -> Result<(url::Url, String), Error> {
+    let mut text = format!("{base}{path}");
+    if !wire_query.is_empty() {
+        text.push('?');
+        text.push_str(wire_query);
+    }
+    let url = url::Url::parse(&text)
+        .map_err(|e| Error::Config(format!("{}: cannot build a URL from endpoint {base:?}: {e}", op.name)))?;
+    let host = url.host_str().unwrap_or_default();
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    Ok((url, host))
+}
+
+/// Whether the host could not be resolved or the TLS handshake failed: the failures that move a call to the
+/// service's next endpoint, as in the official SDKs.
+fn unreachable(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(error) = source {
+        // hyper's connector reports resolver failures as "dns error"; rustls errors arrive inside io::Errors.
+        if error.to_string().starts_with("dns error") || is_tls_error(error) {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
+/// A rustls error, possibly wrapped in (nested) `io::Error`s, whose `source()` skips what they wrap.
+fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    let inner = error.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref);
+    inner.is_some_and(|inner| is_tls_error(inner))
+}
+
 fn classify(operation: &'static str, e: &reqwest::Error, started: Instant) -> (Failure, Error) {
     let elapsed_ms = ms(started.elapsed());
-    if e.is_connect() {
+    if e.is_connect() && unreachable(e) {
+        (Failure::Unreachable, Error::Connect { operation, message: chain(e) })
+    } else if e.is_connect() {
         if e.is_timeout() {
             (Failure::Connect, Error::Timeout { operation, kind: TimeoutKind::Connect, elapsed_ms })
         } else {
@@ -413,7 +479,7 @@ fn classify(operation: &'static str, e: &reqwest::Error, started: Instant) -> (F
 }
 
 /// An error with its causes, e.g. `error sending request: client error (Connect): Connection refused`.
-fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

@@ -3,11 +3,13 @@
 //!
 //! Each service is a module (and a cargo feature), each operation a module inside it with its input, request
 //! body, output and builder. Requests are validated against the documented rules before anything is sent.
+//! Credentials, region, endpoints and project id are found like the official SDKs find them: see
+//! "Configuring like the official SDKs" in [`runtime`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), hwcloud::Error> {
-//! let runtime = hwcloud::runtime::Client::from_env()?;
-//! let client = hwcloud::Client::new(runtime);
+//! // Configured like the official SDKs: environment, ~/.huaweicloud/credentials, regions.yaml, ECS metadata.
+//! let client = hwcloud::Client::from_env()?;
 //! let backups = client.ges().list_graph_backups().graph_id("g-1").limit(10).send().await?;
 //! println!("{:?} (request id {:?})", backups.backup_list, backups.request_id());
 //! # Ok(()) }
@@ -35,6 +37,17 @@ pub struct Client {
 }
 
 impl Client {
+    /// Starts configuring a client: every setting of [`hwcloud_runtime::ClientBuilder`].
+    pub fn builder() -> hwcloud_runtime::ClientBuilder<Client> {
+        hwcloud_runtime::ClientBuilder::default()
+    }
+
+    /// A client configured like the official SDKs, from the environment and the files they read (see
+    /// [`hwcloud_runtime::ClientBuilder::from_env`]).
+    pub fn from_env() -> Result<Client, hwcloud_runtime::Error> {
+        hwcloud_runtime::ClientBuilder::<Client>::from_env().build()
+    }
+
     /// Wraps a configured runtime client.
     pub fn new(runtime: hwcloud_runtime::Client) -> Self {
         Client { runtime }
@@ -68,4 +81,15 @@ impl From<hwcloud_runtime::Client> for Client {
     fn from(runtime: hwcloud_runtime::Client) -> Self {
         Client::new(runtime)
     }
+}
+
+impl hwcloud_runtime::FromRuntime for Client {
+    const SERVICES: &'static [&'static hwcloud_runtime::ServiceSpec] = &[
+        #[cfg(feature = "geminidb")]
+        &geminidb::SERVICE,
+        #[cfg(feature = "ges")]
+        &ges::SERVICE,
+        #[cfg(feature = "taurusdb")]
+        &taurusdb::SERVICE,
+    ];
 }

@@ -55,14 +55,13 @@ async fn serve(app: axum::Router) -> String {
 }
 
 fn client(service: &str, url: &str) -> Client {
-    let runtime = hwcloud::runtime::Client::builder()
+    Client::builder()
         .credentials(Credentials::token("t"))
         .project_id("0123456789abcdef0123456789abcdef")
         .endpoint(service, url)
         .retry(RetryConfig::disabled())
         .build()
-        .expect("client");
-    Client::new(runtime)
+        .expect("client")
 }
 
 async fn listing(total: usize, ignore_offset: bool, report_total: bool) -> (Client, Arc<AtomicUsize>) {

@@ -65,7 +65,7 @@ impl Server {
     }
 
     fn client(&self, project_id: &str) -> Client {
-        let runtime = hwcloud::runtime::Client::builder()
+        Client::builder()
             .credentials(Credentials::token("test-token"))
             .project_id(project_id)
             .endpoint("ges", &self.url)
@@ -73,8 +73,7 @@ impl Server {
             .endpoint("taurusdb", &self.url)
             .retry(RetryConfig::disabled())
             .build()
-            .expect("client builds");
-        Client::new(runtime)
+            .expect("client builds")
     }
 }
 

@@ -168,17 +168,25 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
             }
         }
     });
+    let service_specs = services.iter().map(|s| {
+        let m = field_ident(&s.name);
+        let feature = &s.name;
+        quote! { #[cfg(feature = #feature)] &#m::SERVICE }
+    });
     let doc = docs::inner_attrs(&[
         "Huawei Cloud backup APIs: Graph Engine Service, GeminiDB and TaurusDB, generated from `spec/`.".into(),
         String::new(),
         "Each service is a module (and a cargo feature), each operation a module inside it with its input, request"
             .into(),
         "body, output and builder. Requests are validated against the documented rules before anything is sent.".into(),
+        "Credentials, region, endpoints and project id are found like the official SDKs find them: see".into(),
+        "\"Configuring like the official SDKs\" in [`runtime`].".into(),
         String::new(),
         "```no_run".into(),
         "# async fn demo() -> Result<(), hwcloud::Error> {".into(),
-        "let runtime = hwcloud::runtime::Client::from_env()?;".into(),
-        "let client = hwcloud::Client::new(runtime);".into(),
+        "// Configured like the official SDKs: environment, ~/.huaweicloud/credentials, regions.yaml, ECS metadata."
+            .into(),
+        "let client = hwcloud::Client::from_env()?;".into(),
         "let backups = client.ges().list_graph_backups().graph_id(\"g-1\").limit(10).send().await?;".into(),
         "println!(\"{:?} (request id {:?})\", backups.backup_list, backups.request_id());".into(),
         "# Ok(()) }".into(),
@@ -200,6 +208,17 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
         }
 
         impl Client {
+            /// Starts configuring a client: every setting of [`hwcloud_runtime::ClientBuilder`].
+            pub fn builder() -> hwcloud_runtime::ClientBuilder<Client> {
+                hwcloud_runtime::ClientBuilder::default()
+            }
+
+            /// A client configured like the official SDKs, from the environment and the files they read (see
+            /// [`hwcloud_runtime::ClientBuilder::from_env`]).
+            pub fn from_env() -> Result<Client, hwcloud_runtime::Error> {
+                hwcloud_runtime::ClientBuilder::<Client>::from_env().build()
+            }
+
             /// Wraps a configured runtime client.
             pub fn new(runtime: hwcloud_runtime::Client) -> Self {
                 Client { runtime }
@@ -218,6 +237,10 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
                 Client::new(runtime)
             }
         }
+
+        impl hwcloud_runtime::FromRuntime for Client {
+            const SERVICES: &'static [&'static hwcloud_runtime::ServiceSpec] = &[#(#service_specs),*];
+        }
     }
 }
 
@@ -229,27 +252,15 @@ fn service_mod(ctx: &Ctx<'_>) -> TokenStream {
         quote! { #doc pub mod #m; }
     });
     let name = &s.service;
-    let template = match &s.endpoints.template {
-        Some(t) => quote! { Some(#t) },
-        None => quote! { None },
-    };
-    let table = s.endpoints.table.iter().map(|r| {
-        let (region, url) = (&r.region, &r.url);
-        quote! { (#region, #url) }
-    });
+    let sdk_name = &s.endpoints.sdk_service;
+    let endpoints = s.endpoints.resolved();
+    let table = endpoints.iter().map(|(region, url)| quote! { (#region, #url) });
     let ty = service_struct(name);
     let methods = ctx.service.operations.iter().map(|o| operation::builder_method(&o.value));
     let mut doc = vec![docs::escape(&s.title), String::new()];
-    match &s.endpoints.template {
-        Some(t) => doc.push(format!("Endpoint: `{t}`.")),
-        None => doc.push("Endpoints by region:".into()),
-    }
-    for r in &s.endpoints.table {
-        doc.push(format!("- `{}`: <{}>", r.region, r.url));
-    }
-    if !s.endpoints.regions.is_empty() {
-        doc.push(String::new());
-        doc.push(format!("Regions named in the documentation: {}.", s.endpoints.regions.join(", ")));
+    doc.push(format!("Endpoints by region (official SDK service name `{sdk_name}`):"));
+    for (region, url) in &endpoints {
+        doc.push(format!("- `{region}`: <{url}>"));
     }
     for note in &s.notes {
         doc.push(String::new());
@@ -269,8 +280,9 @@ fn service_mod(ctx: &Ctx<'_>) -> TokenStream {
         /// How this service's endpoint is found for a region.
         pub static SERVICE: hwcloud_runtime::ServiceSpec = hwcloud_runtime::ServiceSpec {
             name: #name,
-            endpoint_template: #template,
-            endpoint_table: &[#(#table),*],
+            sdk_name: #sdk_name,
+            regions: &[#(#table),*],
+            global_endpoint: None,
         };
 
         #client_doc

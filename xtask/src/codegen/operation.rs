@@ -309,15 +309,22 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
             }
         }
     });
-    let fallback_project = if fields.iter().any(|f| f.place == Place::Path && f.rust.field.name == "project_id") {
-        quote! {
-            if input.project_id.is_none() {
-                input.project_id = client.project_id().map(str::to_owned);
-            }
-        }
-    } else {
-        quote! {}
-    };
+    let (fallback_project, needs_project) =
+        if fields.iter().any(|f| f.place == Place::Path && f.rust.field.name == "project_id") {
+            let fallback = quote! {
+                if input.project_id.is_none() {
+                    input.project_id = client.project_id().map(str::to_owned);
+                }
+            };
+            let needs = quote! {
+                fn needs_project_id(&self) -> bool {
+                    self.project_id.is_none()
+                }
+            };
+            (fallback, needs)
+        } else {
+            (quote! {}, quote! { fn needs_project_id(&self) -> bool { false } })
+        };
     let tests = examples::example_tests(ctx, file, &fields);
     let (page_impl, pager_methods) = lifecycle::pager(ctx, op);
     let waiter_method = lifecycle::job_waiter(ctx, op);
@@ -429,6 +436,8 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
             fn operation() -> &'static hwcloud_runtime::OperationSpec {
                 &OPERATION
             }
+
+            #needs_project
 
             fn into_request(self, client: &hwcloud_runtime::Client) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
                 #[allow(unused_mut)]

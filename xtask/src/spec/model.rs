@@ -18,14 +18,32 @@ pub struct ServiceFile {
     pub notes: Vec<String>,
 }
 
+/// `endpoints:` of service.yaml: the region table, written as a template over `regions` where the hosts follow one
+/// pattern, plus `table` rows for the hosts that do not.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Endpoints {
+    /// The service's name in the official SDKs (`HUAWEICLOUD_SDK_REGION_{NAME}_{REGION}`, regions.yaml), e.g. `GES`.
+    pub sdk_service: String,
     #[serde(default)]
     pub template: Option<String>,
     #[serde(default)]
     pub regions: Vec<String>,
     #[serde(default)]
     pub table: Vec<RegionEndpoint>,
+}
+
+impl Endpoints {
+    /// Every region with its exact base URL, sorted by region: the template filled for each of `regions`, then the
+    /// `table` rows.
+    pub fn resolved(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = match &self.template {
+            Some(template) => self.regions.iter().map(|r| (r.clone(), template.replace("{region}", r))).collect(),
+            None => Vec::new(),
+        };
+        rows.extend(self.table.iter().map(|row| (row.region.clone(), row.url.clone())));
+        rows.sort();
+        rows
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

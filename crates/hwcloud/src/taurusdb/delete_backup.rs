@@ -272,6 +272,10 @@ impl hwcloud_runtime::OperationInput for DeleteBackupInput {
         &OPERATION
     }
 
+    fn needs_project_id(&self) -> bool {
+        self.project_id.is_none()
+    }
+
     fn into_request(
         self,
         client: &hwcloud_runtime::Client,
