@@ -1,19 +1,56 @@
-//! Project automation: `cargo xtask spec-check`, `cargo xtask codegen [--check]`, `cargo xtask bench-codegen`.
+//! Project automation: `cargo xtask spec-check`, `cargo xtask codegen [--check]`, `cargo xtask bench-codegen`,
+//! `cargo xtask spec-audit [--update V]`, `cargo xtask spec-draft <service> <OperationId>`.
 
+mod apidefs;
+mod audit;
 mod bench;
 mod codegen;
+mod draft;
 mod spec;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+/// The checkout to work on, found at run time rather than compile time: with several checkouts sharing one
+/// `CARGO_TARGET_DIR`, one xtask binary serves them all. `cargo run` (and so `cargo xtask`) sets
+/// `CARGO_MANIFEST_DIR` to the running checkout's `xtask/`; without it, `cargo locate-project --workspace` asks
+/// cargo which workspace the current directory belongs to.
+fn workspace_root() -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
+        if let Some(root) = Path::new(&dir).parent().filter(|root| root.join("spec").is_dir()) {
+            return Ok(root.to_path_buf());
+        }
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .map_err(|e| format!("cannot run `cargo locate-project` to find the workspace: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "not inside the hwcloud workspace (`cargo locate-project`: {}); run xtask from the checkout",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    match manifest.parent() {
+        Some(root) if root.join("spec").is_dir() => Ok(root.to_path_buf()),
+        _ => Err(format!(
+            "the workspace at {} has no spec/ folder; run xtask from the hwcloud checkout",
+            manifest.display()
+        )),
+    }
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
+    let root = match workspace_root() {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["spec-check"] => match spec::load_and_check(&root.join("spec"), Path::new("spec")) {
             Ok(services) => {
@@ -26,8 +63,14 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(&root, false),
         ["codegen", "--check"] => codegen(&root, true),
         ["bench-codegen", rest @ ..] => bench::run(&root, rest),
+        ["spec-audit", rest @ ..] => audit::run(&root, rest),
+        ["spec-draft", rest @ ..] => draft::run(&root, rest),
         _ => {
-            eprintln!("usage: cargo xtask spec-check | cargo xtask codegen [--check] | cargo xtask bench-codegen [--sizes ..]");
+            eprintln!(
+                "usage: cargo xtask spec-check | cargo xtask codegen [--check] | cargo xtask bench-codegen [--sizes ..] \
+                 | cargo xtask spec-audit [--verbose | --update [<service>@]<version>] \
+                 | cargo xtask spec-draft <service> <OperationId> [--out FILE] [--force]"
+            );
             ExitCode::from(2)
         }
     }

@@ -47,6 +47,8 @@ pub(crate) struct Auth {
     /// When set, a signature whose `X-Sdk-Date` is further than this from now is refused (replay protection).
     max_signature_age: Option<Duration>,
     issued: Mutex<HashMap<String, OffsetDateTime>>,
+    /// Temporary keys handed out by the metadata service, by AK, with their expiry.
+    temporary: Mutex<HashMap<String, (AccessKey, OffsetDateTime)>>,
 }
 
 impl fmt::Debug for Auth {
@@ -57,7 +59,41 @@ impl fmt::Debug for Auth {
 
 impl Auth {
     pub(crate) fn new(static_tokens: Vec<String>, keys: Vec<AccessKey>, max_signature_age: Option<Duration>) -> Self {
-        Auth { static_tokens, keys, max_signature_age, issued: Mutex::new(HashMap::new()) }
+        Auth {
+            static_tokens,
+            keys,
+            max_signature_age,
+            issued: Mutex::new(HashMap::new()),
+            temporary: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Issues a fresh temporary access key (with its security token) valid for `ttl`, forgetting expired ones.
+    pub(crate) fn issue_temporary_key(&self, ttl: Duration) -> (AccessKey, OffsetDateTime) {
+        let expires_at = OffsetDateTime::now_utc() + ttl;
+        let key = AccessKey {
+            ak: format!("TMP{}", crate::ids::hex(17).to_ascii_uppercase()),
+            sk: crate::ids::hex(40),
+            security_token: Some(crate::ids::token()),
+        };
+        let mut temporary = self.temporary.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = OffsetDateTime::now_utc();
+        temporary.retain(|_, (_, expiry)| *expiry > now);
+        temporary.insert(key.ak.clone(), (key.clone(), expires_at));
+        (key, expires_at)
+    }
+
+    /// The key of `ak`: a configured one, or a temporary one that has not expired.
+    fn key(&self, ak: &str) -> Result<AccessKey, String> {
+        if let Some(key) = self.keys.iter().find(|k| k.ak == ak) {
+            return Ok(key.clone());
+        }
+        let temporary = self.temporary.lock().unwrap_or_else(PoisonError::into_inner);
+        match temporary.get(ak) {
+            Some((key, expiry)) if *expiry > OffsetDateTime::now_utc() => Ok(key.clone()),
+            Some(_) => Err("the temporary access key has expired".to_owned()),
+            None => Err("Get secretKey failed (unknown access key)".to_owned()),
+        }
     }
 
     /// Issues a fresh token valid for `ttl`, forgetting the ones that have expired.
@@ -103,11 +139,7 @@ impl Auth {
         body: &[u8],
     ) -> Result<(), String> {
         let parsed = sign::parse_authorization(authorization).map_err(|e| e.to_string())?;
-        let key = self
-            .keys
-            .iter()
-            .find(|k| k.ak == parsed.access_key)
-            .ok_or_else(|| "Get secretKey failed (unknown access key)".to_owned())?;
+        let key = self.key(&parsed.access_key)?;
         let query = uri.query().unwrap_or("");
         sign::verify(&key.sk, method.as_str(), uri.path(), query, headers, body).map_err(|e| match e {
             SignError::Mismatch => "verify aksk signature fail".to_owned(),

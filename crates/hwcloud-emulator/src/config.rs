@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::auth::AccessKey;
 use crate::faults::FaultConfig;
-use crate::iam::IamUser;
+use crate::iam::{IamProject, IamUser};
+use crate::metadata::MetadataTokens;
 use crate::server::Emulator;
 
 /// The project every service serves by default: 32 letters and digits, as TaurusDB requires.
@@ -26,6 +27,8 @@ pub const DEFAULT_AK: &str = "EMULATORACCESSKEY000";
 pub const DEFAULT_SK: &str = "emulator-secret-key-for-local-tests-only";
 /// The IAM user (domain, name, password) accepted when none is configured; well-known values for local tests.
 pub const DEFAULT_IAM_USER: (&str, &str, &str) = ("emulator-domain", "emulator-user", "emulator-password");
+/// How long the metadata service's temporary keys stay valid unless configured.
+pub const DEFAULT_METADATA_CREDENTIAL_TTL: Duration = Duration::from_secs(3600);
 /// How long a job takes unless configured.
 pub const DEFAULT_JOB_DURATION: Duration = Duration::from_millis(1000);
 
@@ -55,6 +58,11 @@ pub struct EmulatorBuilder {
     pub(crate) geminidb_addr: SocketAddr,
     pub(crate) taurusdb_addr: SocketAddr,
     pub(crate) iam_addr: SocketAddr,
+    /// Where the metadata service listens; `None` when it is not served.
+    pub(crate) metadata_addr: Option<SocketAddr>,
+    pub(crate) metadata_tokens: MetadataTokens,
+    pub(crate) metadata_credential_ttl: Duration,
+    pub(crate) iam_projects: Vec<IamProject>,
     pub(crate) project_id: String,
     pub(crate) region: String,
     pub(crate) graphs: Vec<String>,
@@ -93,6 +101,10 @@ impl Default for EmulatorBuilder {
             geminidb_addr: any_port,
             taurusdb_addr: any_port,
             iam_addr: any_port,
+            metadata_addr: None,
+            metadata_tokens: MetadataTokens::default(),
+            metadata_credential_ttl: DEFAULT_METADATA_CREDENTIAL_TTL,
+            iam_projects: Vec::new(),
             project_id: DEFAULT_PROJECT_ID.into(),
             region: DEFAULT_REGION.into(),
             graphs: Vec::new(),
@@ -131,6 +143,39 @@ impl EmulatorBuilder {
     /// Where IAM listens (default `127.0.0.1:0`).
     pub fn iam_addr(mut self, addr: SocketAddr) -> Self {
         self.iam_addr = addr;
+        self
+    }
+
+    /// Also serves the ECS metadata service's credential endpoints (`PUT /meta-data/latest/api/token`,
+    /// `GET /openstack/latest/securitykey`) on a free port of 127.0.0.1 (see [`Emulator::metadata_url`]).
+    pub fn metadata_service(mut self) -> Self {
+        self.metadata_addr.get_or_insert(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
+        self
+    }
+
+    /// Serves the metadata service at `addr` (implies [`EmulatorBuilder::metadata_service`]).
+    pub fn metadata_addr(mut self, addr: SocketAddr) -> Self {
+        self.metadata_addr = Some(addr);
+        self
+    }
+
+    /// Whether the metadata service issues session tokens and insists on them (default: issued, optional).
+    pub fn metadata_tokens(mut self, tokens: MetadataTokens) -> Self {
+        self.metadata_tokens = tokens;
+        self
+    }
+
+    /// How long each temporary key from the metadata service stays valid (default one hour); the services refuse
+    /// it afterwards.
+    pub fn metadata_credential_ttl(mut self, ttl: Duration) -> Self {
+        self.metadata_credential_ttl = ttl;
+        self
+    }
+
+    /// Adds a project that `GET /v3/projects` lists besides the served one (repeatable), e.g. a second project
+    /// named like the region, to make the region's project ambiguous.
+    pub fn iam_project(mut self, name: impl Into<String>, id: impl Into<String>) -> Self {
+        self.iam_projects.push(IamProject { name: name.into(), id: id.into() });
         self
     }
 

@@ -16,6 +16,8 @@ pub(crate) enum Service {
     GeminiDb,
     TaurusDb,
     Iam,
+    /// The ECS instance metadata service (only when enabled).
+    Metadata,
 }
 
 impl Service {
@@ -26,6 +28,7 @@ impl Service {
             Service::GeminiDb => "geminidb",
             Service::TaurusDb => "taurusdb",
             Service::Iam => "iam",
+            Service::Metadata => "metadata",
         }
     }
 }
@@ -50,7 +53,7 @@ impl ApiError {
             Service::Ges => {
                 Self::new(service, StatusCode::BAD_REQUEST, "GES.0001", format!("Incorrect parameter. {detail}"))
             }
-            Service::Iam => {
+            Service::Iam | Service::Metadata => {
                 Self::new(service, StatusCode::BAD_REQUEST, "400", format!("The request body is invalid. {detail}"))
             }
             _ => Self::new(service, StatusCode::BAD_REQUEST, "DBS.200001", format!("Parameter error. {detail}")),
@@ -121,7 +124,7 @@ impl ApiError {
     pub(crate) fn unavailable(service: Service) -> Self {
         let (code, message) = match service {
             Service::Ges => ("GES.7005", "The underlying service of the graph engine is unavailable."),
-            Service::Iam => ("503", "The service is unavailable."),
+            Service::Iam | Service::Metadata => ("503", "The service is unavailable."),
             _ => ("DBS.108000", "Server failure."),
         };
         Self::new(service, StatusCode::SERVICE_UNAVAILABLE, code, message)
@@ -157,7 +160,7 @@ impl IntoResponse for ApiError {
                 (body.error_code, body.error_msg) = (code, message);
                 json_response(self.status, &body)
             }
-            Service::Iam => {
+            Service::Iam | Service::Metadata => {
                 let title = self.status.canonical_reason().unwrap_or("Error");
                 let body = serde_json::json!({
                     "error": { "code": self.status.as_u16(), "message": self.message, "title": title }

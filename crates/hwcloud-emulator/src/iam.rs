@@ -1,14 +1,16 @@
-//! The IAM token endpoint, `POST /v3/auth/tokens` with password authentication (11_iam_user_token_password.txt):
-//! `201 Created`, the token in `X-Subject-Token`, and a body whose `token.expires_at` says when it expires.
+//! The two IAM calls clients make: the token endpoint, `POST /v3/auth/tokens` with password authentication
+//! (11_iam_user_token_password.txt: `201 Created`, the token in `X-Subject-Token`, and a body whose
+//! `token.expires_at` says when it expires), and the project query the official SDKs use to find a region's
+//! project id, `GET /v3/projects?name={region}` (signed; 14_regions_endpoints.txt).
 
 use std::fmt;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
@@ -18,6 +20,16 @@ use crate::wire::json_response;
 
 /// The counter name of the token request (the runtime's operation name for it).
 pub(crate) const CREATE_TOKEN: &str = "keystone_create_user_token_by_password";
+/// The counter name of the project query (the runtime's operation name for it).
+pub(crate) const LIST_PROJECTS: &str = "keystone_list_projects";
+
+/// A project of the account: the served one (named like the region) and any added with
+/// `EmulatorBuilder::iam_project`.
+#[derive(Debug, Clone)]
+pub(crate) struct IamProject {
+    pub(crate) name: String,
+    pub(crate) id: String,
+}
 
 /// An IAM user that may obtain tokens.
 #[derive(Clone)]
@@ -41,10 +53,49 @@ pub(crate) struct IamConfig {
     pub(crate) project_id: String,
     /// The name of the project (on Huawei Cloud, the region's default project is named like the region).
     pub(crate) project_name: String,
+    /// Every project `GET /v3/projects` lists, the served one first.
+    pub(crate) projects: Vec<IamProject>,
 }
 
 pub(crate) fn router(app: &AppState) -> Router {
-    finish(Router::new().route("/v3/auth/tokens", post(create_token)), app, Service::Iam)
+    let routes = Router::new().route("/v3/auth/tokens", post(create_token)).route("/v3/projects", get(list_projects));
+    finish(routes, app, Service::Iam)
+}
+
+/// `GET /v3/projects[?name=N]`: the account's projects, filtered by name, for a signed (or token) request.
+async fn list_projects(
+    State(app): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    app.counters.hit(Service::Iam.name(), LIST_PROJECTS);
+    if let Err(why) = app.auth.check(&method, &uri, &headers, b"") {
+        tracing::info!(operation = LIST_PROJECTS, "refused: {why}");
+        return ApiError::unauthorized(Service::Iam, &why).into_response();
+    }
+    let domain_id = format!("{:0>32}", "d");
+    let base = format!("http://{}", header_host(&headers));
+    let projects: Vec<Value> = app
+        .iam
+        .projects
+        .iter()
+        .filter(|p| query.get("name").is_none_or(|name| *name == p.name))
+        .map(|p| {
+            json!({
+                "id": p.id, "name": p.name, "domain_id": domain_id, "parent_id": domain_id, "enabled": true,
+                "is_domain": false, "description": "",
+                "links": { "self": format!("{base}/v3/projects/{}", p.id) },
+            })
+        })
+        .collect();
+    let links = json!({ "self": format!("{base}{uri}"), "previous": null, "next": null });
+    json_response(StatusCode::OK, &json!({ "projects": projects, "links": links }))
+}
+
+fn header_host(headers: &HeaderMap) -> String {
+    headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned()
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {

@@ -1,5 +1,6 @@
-//! A local stand-in for the Huawei Cloud backup APIs (GES, GeminiDB, TaurusDB and the IAM token endpoint), for
-//! tests, demos and benchmarks, in the spirit of LocalStack or moto.
+//! A local stand-in for the Huawei Cloud backup APIs (GES, GeminiDB, TaurusDB, the IAM token and project
+//! endpoints, and optionally the ECS metadata service's credential endpoints), for tests, demos and benchmarks, in
+//! the spirit of LocalStack or moto.
 //!
 //! Every service listens on its own address, as in the cloud, and speaks the documented wire format through the
 //! generated `hwcloud` models: request bodies are parsed into the generated `XRequestBody` types and every input
@@ -28,6 +29,7 @@ mod ges;
 mod iam;
 mod ids;
 mod jobs;
+mod metadata;
 mod metrics;
 mod router;
 mod server;
@@ -37,8 +39,10 @@ mod wire;
 
 pub use config::{
     EmulatorBuilder, StartError, DEFAULT_AK, DEFAULT_GEMINIDB_INSTANCE_ID, DEFAULT_GRAPH_ID, DEFAULT_IAM_USER,
-    DEFAULT_JOB_DURATION, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SK, DEFAULT_TAURUSDB_INSTANCE_ID,
+    DEFAULT_JOB_DURATION, DEFAULT_METADATA_CREDENTIAL_TTL, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SK,
+    DEFAULT_TAURUSDB_INSTANCE_ID,
 };
 pub use faults::FaultConfig;
 pub use fixture::FixtureError;
+pub use metadata::MetadataTokens;
 pub use server::Emulator;

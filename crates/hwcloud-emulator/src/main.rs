@@ -1,7 +1,7 @@
 //! `hwcloud-emulator`: runs the emulated GES, GeminiDB, TaurusDB and IAM endpoints until killed.
 //!
-//! It prints one line per service, `<service> <base URL>` (ges, geminidb, taurusdb, iam), then serves; logs go
-//! to stderr (`RUST_LOG=hwcloud_emulator=debug` shows every request).
+//! It prints one line per service, `<service> <base URL>` (ges, geminidb, taurusdb, iam, then metadata when
+//! served), then serves; logs go to stderr (`RUST_LOG=hwcloud_emulator=debug` shows every request).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use hwcloud_emulator::{Emulator, FaultConfig};
+use hwcloud_emulator::{Emulator, FaultConfig, MetadataTokens};
 
 /// A local stand-in for the Huawei Cloud backup APIs.
 #[derive(Debug, Parser)]
@@ -27,6 +27,22 @@ struct Args {
     /// IAM listen address.
     #[arg(long, value_name = "ADDR")]
     iam_addr: Option<SocketAddr>,
+    /// Also serve the ECS metadata service's credential endpoints (on a free port unless --metadata-addr).
+    #[arg(long)]
+    metadata: bool,
+    /// Metadata service listen address (implies --metadata).
+    #[arg(long, value_name = "ADDR")]
+    metadata_addr: Option<SocketAddr>,
+    /// Metadata session tokens: optional (issued, not required), required, or unsupported (the token endpoint
+    /// answers 404).
+    #[arg(long, value_name = "MODE", default_value = "optional", value_parser = ["optional", "required", "unsupported"])]
+    metadata_tokens: String,
+    /// How long the metadata service's temporary keys stay valid, in milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 3_600_000)]
+    metadata_credential_ttl_ms: u64,
+    /// An extra project IAM lists, as NAME=ID (repeatable; the served project is named like the region).
+    #[arg(long = "iam-project", value_name = "NAME=ID")]
+    iam_projects: Vec<String>,
     /// Access key accepted for SDK-HMAC-SHA256 signatures (with --sk).
     #[arg(long, requires = "sk")]
     ak: Option<String>,
@@ -116,6 +132,25 @@ fn builder(args: Args) -> Result<hwcloud_emulator::EmulatorBuilder, String> {
     }
     if let Some(addr) = args.iam_addr {
         b = b.iam_addr(addr);
+    }
+    if args.metadata {
+        b = b.metadata_service();
+    }
+    if let Some(addr) = args.metadata_addr {
+        b = b.metadata_addr(addr);
+    }
+    b = b.metadata_credential_ttl(Duration::from_millis(args.metadata_credential_ttl_ms)).metadata_tokens(
+        match args.metadata_tokens.as_str() {
+            "required" => MetadataTokens::Required,
+            "unsupported" => MetadataTokens::Unsupported,
+            _ => MetadataTokens::Optional,
+        },
+    );
+    for project in args.iam_projects {
+        match project.split_once('=') {
+            Some((name, id)) if !name.is_empty() && !id.is_empty() => b = b.iam_project(name, id),
+            _ => return Err("--iam-project must be NAME=ID".into()),
+        }
     }
     if let (Some(ak), Some(sk)) = (args.ak, args.sk) {
         b = b.ak_sk(ak, sk);

@@ -18,6 +18,7 @@ use crate::auth::Auth;
 use crate::errors::{ApiError, Service};
 use crate::faults::{Decision, DropConnection, Faults};
 use crate::iam::IamConfig;
+use crate::metadata::Metadata;
 use crate::metrics::{Counters, UNMATCHED};
 use crate::state::Store;
 
@@ -32,6 +33,7 @@ pub(crate) struct App {
     pub(crate) faults: Faults,
     pub(crate) counters: Counters,
     pub(crate) iam: IamConfig,
+    pub(crate) metadata: Metadata,
 }
 
 pub(crate) type AppState = Arc<App>;

@@ -21,7 +21,8 @@ use crate::auth::{AccessKey, Auth};
 use crate::config::{EmulatorBuilder, StartError};
 use crate::errors::Service;
 use crate::faults::{DropConnection, FaultConfig, Faults};
-use crate::iam::{IamConfig, IamUser};
+use crate::iam::{IamConfig, IamProject, IamUser};
+use crate::metadata::Metadata;
 use crate::metrics::Counters;
 use crate::router::{App, AppState};
 use crate::state::{Cloud, Resource, Store};
@@ -66,14 +67,21 @@ impl Emulator {
                 token_ttl: config.token_ttl,
                 project_id: config.project_id.clone(),
                 project_name: config.region.clone(),
+                projects: std::iter::once(IamProject { name: config.region.clone(), id: config.project_id.clone() })
+                    .chain(config.iam_projects.iter().cloned())
+                    .collect(),
             },
+            metadata: Metadata::new(config.metadata_tokens, config.metadata_credential_ttl),
         });
-        let listeners = [
+        let mut listeners = vec![
             (Service::Ges, config.ges_addr, crate::ges::router(&app)),
             (Service::GeminiDb, config.geminidb_addr, crate::geminidb::router(&app)),
             (Service::TaurusDb, config.taurusdb_addr, crate::taurusdb::router(&app)),
             (Service::Iam, config.iam_addr, crate::iam::router(&app)),
         ];
+        if let Some(addr) = config.metadata_addr {
+            listeners.push((Service::Metadata, addr, crate::metadata::router(&app)));
+        }
         let (shutdown, stop) = watch::channel(false);
         let mut urls = HashMap::new();
         let mut bound = Vec::new();
@@ -138,9 +146,17 @@ impl Emulator {
         self.url(Service::Iam)
     }
 
-    /// `(service, base URL)` for ges, geminidb, taurusdb and iam, in that order.
+    /// The metadata service's base URL (`{url}/openstack/latest/securitykey`), when it is served.
+    pub fn metadata_url(&self) -> Option<String> {
+        self.urls.get(Service::Metadata.name()).cloned()
+    }
+
+    /// `(service, base URL)` for ges, geminidb, taurusdb and iam, in that order, then metadata when served.
     pub fn urls(&self) -> Vec<(&'static str, String)> {
-        [Service::Ges, Service::GeminiDb, Service::TaurusDb, Service::Iam].map(|s| (s.name(), self.url(s))).into()
+        let mut urls: Vec<(&'static str, String)> =
+            [Service::Ges, Service::GeminiDb, Service::TaurusDb, Service::Iam].map(|s| (s.name(), self.url(s))).into();
+        urls.extend(self.metadata_url().map(|url| (Service::Metadata.name(), url)));
+        urls
     }
 
     /// The project every service serves.
@@ -195,6 +211,7 @@ impl Emulator {
 
     /// A runtime client builder aimed at this emulator: endpoint overrides for ges, geminidb, taurusdb and iam,
     /// the project, the region, and AK/SK credentials ([`Emulator::ak_sk_credentials`]); override any of them.
+    /// It reads no environment variable and no file under `~/.huaweicloud`, so that tests are hermetic.
     pub fn runtime_client_builder(&self) -> ClientBuilder {
         self.aimed_builder()
     }
@@ -206,7 +223,9 @@ impl Emulator {
     }
 
     fn aimed_builder<C: FromRuntime>(&self) -> ClientBuilder<C> {
-        ClientBuilder::new()
+        ClientBuilder::<C>::default()
+            .services(<hwcloud::Client as FromRuntime>::SERVICES)
+            .env_lookup(|_| None)
             .region(self.region.clone())
             .project_id(self.project_id())
             .endpoint("ges", self.ges_url())

@@ -94,7 +94,7 @@ impl Cloud {
             Service::Ges => &self.graphs,
             Service::GeminiDb => &self.geminidb_instances,
             Service::TaurusDb => &self.taurusdb_instances,
-            Service::Iam => &[],
+            Service::Iam | Service::Metadata => &[],
         }
     }
 

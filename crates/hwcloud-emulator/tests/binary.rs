@@ -12,6 +12,11 @@ const PROJECT: &str = "abcdef0123456789abcdef0123456789";
 const GRAPH: &str = "g-binary";
 
 async fn start(args: &[&str]) -> (Child, HashMap<String, String>) {
+    start_expecting(args, &["ges", "geminidb", "taurusdb", "iam"]).await
+}
+
+/// Starts the binary and reads one `<service> <base URL>` line for each of `services`, in that order.
+async fn start_expecting(args: &[&str], services: &[&str]) -> (Child, HashMap<String, String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hwcloud-emulator"))
         .args(args)
         .stdout(Stdio::piped())
@@ -21,14 +26,14 @@ async fn start(args: &[&str]) -> (Child, HashMap<String, String>) {
         .expect("the binary starts");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut urls = Vec::new();
-    while urls.len() < 4 {
+    while urls.len() < services.len() {
         let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.expect("prints in time");
         let line = line.unwrap().expect("a line per service");
         let (service, url) = line.split_once(' ').expect("`<service> <base URL>`");
         urls.push((service.to_owned(), url.to_owned()));
     }
     let order: Vec<&str> = urls.iter().map(|(s, _)| s.as_str()).collect();
-    assert_eq!(order, ["ges", "geminidb", "taurusdb", "iam"]);
+    assert_eq!(order, services);
     assert!(urls.iter().all(|(_, url)| url.starts_with("http://127.0.0.1:")), "{urls:?}");
     (child, urls.into_iter().collect())
 }
@@ -93,4 +98,38 @@ async fn binary_refuses_seeds_that_break_the_documented_rules() {
     assert!(!output.status.success());
     assert!(output.stdout.is_empty());
     assert!(String::from_utf8_lossy(&output.stderr).contains("in07"));
+}
+
+#[tokio::test]
+async fn binary_serves_iam_projects_and_the_metadata_service_when_asked() {
+    let extra = "ffffffffffffffffffffffffffffffff";
+    let args = ["--token", "bin-token", "--metadata", "--metadata-tokens", "required", "--iam-project"];
+    let project = format!("cn-north-4={extra}");
+    let services = ["ges", "geminidb", "taurusdb", "iam", "metadata"];
+    let (_child, urls) = start_expecting(&[args.as_slice(), &[project.as_str()]].concat(), &services).await;
+    let http = reqwest::Client::new();
+
+    let projects = http.get(format!("{}/v3/projects?name=cn-north-4", urls["iam"])).header("X-Auth-Token", "bin-token");
+    let projects: serde_json::Value = projects.send().await.unwrap().json().await.unwrap();
+    let ids: Vec<&str> = projects["projects"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["0123456789abcdef0123456789abcdef", extra]);
+    let anonymous = http.get(format!("{}/v3/projects", urls["iam"])).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+
+    let key_url = format!("{}/openstack/latest/securitykey", urls["metadata"]);
+    assert_eq!(http.get(&key_url).send().await.unwrap().status(), 401, "a session token is required");
+    let token = http
+        .put(format!("{}/meta-data/latest/api/token", urls["metadata"]))
+        .header("X-Metadata-Token-Ttl-Seconds", "60")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(token.status(), 200);
+    let token = token.text().await.unwrap();
+    let key: serde_json::Value =
+        http.get(&key_url).header("X-Metadata-Token", token).send().await.unwrap().json().await.unwrap();
+    let credential = &key["credential"];
+    for field in ["access", "secret", "securitytoken", "expires_at"] {
+        assert!(credential[field].as_str().is_some_and(|v| !v.is_empty()), "{field}: {key}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Sending one call: building the URL and headers, authenticating, and the attempt loop with its retry rules.
 
-use crate::client::{Auth, Client, Timeouts, USER_AGENT};
+use crate::client::{Auth, Client, Timeouts};
+use crate::endpoint::Endpoints;
 use crate::error::{Cause, Error, TimeoutKind, Violation};
 use crate::error_body::service_error;
 use crate::operation::{Method, OperationSpec, RawResponse, Request};
@@ -10,6 +11,7 @@ use crate::sign;
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::field::Empty;
 use tracing::{debug, info, Instrument};
@@ -42,6 +44,11 @@ impl CallOptions {
 struct Prepared {
     op: &'static OperationSpec,
     started: Instant,
+    /// The service's endpoints and the index of the one this call is aimed at.
+    endpoints: Arc<Endpoints>,
+    endpoint_index: usize,
+    /// The filled path, kept to aim the call at another endpoint.
+    path: String,
     url: url::Url,
     wire_path: String,
     wire_query: String,
@@ -159,13 +166,15 @@ impl Client {
         retry: RetryConfig,
         sends: &mut u32,
     ) -> Result<RawResponse, Error> {
-        let prepared = self.prepare(request, started, timeouts)?;
+        let mut prepared = self.prepare(request, started, timeouts)?;
         let op = prepared.op;
         let deadline = started + timeouts.total;
         let mut failures = 0u32;
         // The IAM token refused with 401, to renew before the next send; a call renews at most once.
         let mut rejected: Option<Secret> = None;
         let mut renewed = false;
+        // Endpoints skipped because their host did not resolve or their TLS handshake failed; each at most once.
+        let mut skipped = 0;
         loop {
             *sends += 1;
             let attempt = *sends;
@@ -183,6 +192,15 @@ impl Client {
                     Outcome::Unauthorized { error, .. } => (Failure::Status(401), error, None),
                     Outcome::Failed { failure, error, wait } => (failure, error, wait),
                 };
+            if failure == Failure::Unreachable && skipped + 1 < prepared.endpoints.len() {
+                let endpoints = prepared.endpoints.clone();
+                if let Some((index, base)) = endpoints.fail_over(prepared.endpoint_index) {
+                    info!(attempt, endpoint = base, %error, "endpoint unreachable (DNS or TLS); moving to the next one");
+                    skipped += 1;
+                    prepared.aim(index, base)?;
+                    continue;
+                }
+            }
             failures += 1;
             if !failure.retryable(op.idempotent) {
                 return Err(error);
@@ -244,24 +262,12 @@ impl Client {
     fn prepare(&self, request: Request, started: Instant, timeouts: Timeouts) -> Result<Prepared, Error> {
         let op = request.operation;
         check_path(op, &request.path)?;
-        let base = self.endpoint(op.service)?;
+        let endpoints = self.endpoints_of(op.service)?;
         let wire_query = sign::canonical_query(&request.query);
-        let mut text = format!("{base}{}", request.path);
-        if !wire_query.is_empty() {
-            text.push('?');
-            text.push_str(&wire_query);
-        }
-        let url = url::Url::parse(&text)
-            .map_err(|e| Error::Config(format!("{op}: cannot build a URL from endpoint {base:?}: {e}")))?;
-        let host = url.host_str().unwrap_or_default();
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
         // Defaults the request may override. The official SDKs send `Content-Type` on every request, body or not.
         let mut headers = vec![
             (http::header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-            (http::header::USER_AGENT, HeaderValue::from_static(USER_AGENT)),
+            (http::header::USER_AGENT, self.inner.user_agent.clone()),
         ];
         let mut bad = Vec::new();
         for (name, value) in request.headers {
@@ -277,13 +283,18 @@ impl Client {
         if !bad.is_empty() {
             return Err(Error::InvalidInput { operation: op, violations: bad });
         }
+        let (endpoint_index, base) = endpoints.current();
+        let (url, host) = target(op, base, &request.path, &wire_query)?;
         Ok(Prepared {
             op,
             started,
+            endpoint_index,
+            endpoints: endpoints.clone(),
+            path: request.path,
             wire_path: url.path().to_owned(),
+            url,
             wire_query,
             host,
-            url,
             headers,
             body: request.body,
             project_id: request.project_id,
@@ -311,7 +322,8 @@ impl Client {
                     set(&mut list, X_AUTH_TOKEN, secret_value(&token)?);
                     token_used = Some(token);
                 }
-                Auth::AkSk(key) => {
+                Auth::AkSk(_) | Auth::Metadata(_) => {
+                    let key = self.access_key().await?.ok_or_else(|| Error::Config("no access key".into()))?;
                     if let Some(project) = &p.project_id {
                         set(&mut list, X_PROJECT_ID, value(project, "X-Project-Id")?);
                     }
@@ -443,22 +455,73 @@ fn is_dot_segment(segment: &str) -> bool {
     dots == 1 || dots == 2
 }
 
+impl Prepared {
+    /// Aims the call at endpoint `index` (`base`) of the service.
+    fn aim(&mut self, index: usize, base: &str) -> Result<(), Error> {
+        let (url, host) = target(self.op, base, &self.path, &self.wire_query)?;
+        self.wire_path = url.path().to_owned();
+        self.url = url;
+        self.host = host;
+        self.endpoint_index = index;
+        Ok(())
+    }
+}
+
+/// The URL of a call at endpoint `base` (no trailing `/`), and its `host[:port]` as signed.
+fn target(op: &OperationSpec, base: &str, path: &str, wire_query: &str) -> Result<(url::Url, String), Error> {
+    let mut text = format!("{base}{path}");
+    if !wire_query.is_empty() {
+        text.push('?');
+        text.push_str(wire_query);
+    }
+    let url = url::Url::parse(&text)
+        .map_err(|e| Error::Config(format!("{op}: cannot build a URL from endpoint {base:?}: {e}")))?;
+    let host = url.host_str().unwrap_or_default();
+    let host = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    Ok((url, host))
+}
+
+/// Whether the host could not be resolved or the TLS handshake failed: the failures that move a call to the
+/// service's next endpoint, as in the official SDKs.
+fn unreachable(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(error) = source {
+        // hyper's connector reports resolver failures as "dns error"; rustls errors arrive inside io::Errors.
+        if error.to_string().starts_with("dns error") || is_tls_error(error) {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
+/// A rustls error, possibly wrapped in (nested) `io::Error`s, whose `source()` skips what they wrap.
+fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    let inner = error.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref);
+    inner.is_some_and(|inner| is_tls_error(inner))
+}
+
 /// Turns a reqwest failure of one attempt into what the retry rules and the caller need.
 fn classify(p: &Prepared, e: reqwest::Error) -> (Failure, Error) {
     let operation = p.op;
     let elapsed_ms = ms(p.started.elapsed());
-    let (connect, timeout) = (e.is_connect(), e.is_timeout());
+    let (connect, timeout, unreachable) = (e.is_connect(), e.is_timeout(), unreachable(&e));
     let message = chain(&e);
     let source: Option<Cause> = Some(Box::new(e.without_url()));
     // Only a failure to connect proves that nothing reached the server.
     let outcome_unknown = !connect && !operation.idempotent;
     match (connect, timeout) {
+        (true, _) if unreachable => (Failure::Unreachable, Error::Connect { operation, message, source }),
         (true, true) => {
             let limit_ms = ms(p.timeouts.connect);
-            (
-                Failure::Connect,
-                Error::Timeout { operation, kind: TimeoutKind::Connect, limit_ms, elapsed_ms, outcome_unknown },
-            )
+            let error = Error::Timeout { operation, kind: TimeoutKind::Connect, limit_ms, elapsed_ms, outcome_unknown };
+            (Failure::Connect, error)
         }
         (true, false) => (Failure::Connect, Error::Connect { operation, message, source }),
         (false, true) => {
@@ -471,7 +534,7 @@ fn classify(p: &Prepared, e: reqwest::Error) -> (Failure, Error) {
 }
 
 /// An error with its causes, e.g. `error sending request: client error (Connect): Connection refused`.
-fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
@@ -512,7 +575,8 @@ mod tests {
     use super::check_path;
     use crate::operation::{Method, OperationSpec, ServiceSpec};
 
-    static SERVICE: ServiceSpec = ServiceSpec { name: "s", endpoint_template: None, endpoint_table: &[], errors: &[] };
+    static SERVICE: ServiceSpec =
+        ServiceSpec { name: "s", sdk_name: "S", regions: &[], global_endpoint: None, errors: &[] };
     static OP: OperationSpec = OperationSpec {
         service: &SERVICE,
         name: "op",

@@ -90,7 +90,8 @@ mod tests {
     use super::*;
     use crate::operation::{Method, ServiceSpec};
 
-    static SERVICE: ServiceSpec = ServiceSpec { name: "s", endpoint_template: None, endpoint_table: &[], errors: &[] };
+    static SERVICE: ServiceSpec =
+        ServiceSpec { name: "s", sdk_name: "S", regions: &[], global_endpoint: None, errors: &[] };
     static OP: OperationSpec = OperationSpec {
         service: &SERVICE,
         name: "op",

@@ -30,7 +30,9 @@ pub trait OperationInput: Clone + Send + Sync + 'static {
 }
 
 impl Client {
-    /// Validates and sends a generated operation's input, then decodes its documented response.
+    /// Validates and sends a generated operation's input, then decodes its documented response. A project id the
+    /// input needs and the client lacks is looked up first (AK/SK credentials with a region), once the service's
+    /// endpoint is known.
     pub async fn execute<I: OperationInput>(&self, input: I) -> Result<I::Output, Error> {
         self.execute_with(input, &CallOptions::default()).await
     }
@@ -49,13 +51,16 @@ impl Client {
         Ok(output)
     }
 
-    /// Fills the client's project id into an input that is scoped to a project and names none.
+    /// Fills the client's project id into an input that is scoped to a project and names none, looking it up
+    /// first when needed (AK/SK credentials with a region, see [`Client::resolve_project_id`]).
     async fn fill_project_id<I: OperationInput>(&self, op: &'static OperationSpec, input: &mut I) -> Result<(), Error> {
         let Some(slot) = input.project_id_mut() else { return Ok(()) };
         if slot.is_some() {
             return Ok(());
         }
-        match self.project_id() {
+        // An unknown region fails here, before the lookup sends anything.
+        self.endpoints_of(op.service)?;
+        match self.resolve_project_id().await? {
             Some(project) => {
                 *slot = Some(project.to_owned());
                 Ok(())

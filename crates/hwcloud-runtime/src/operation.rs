@@ -3,15 +3,19 @@
 
 use bytes::Bytes;
 
-/// A service as the spec describes it: its name, how its base URL is found for a region, and its documented
-/// error codes. `Debug` shows only the name.
+/// A service as the spec describes it: its names, the base URL of each region it is offered in, and its
+/// documented error codes. `Debug` shows only the name.
 pub struct ServiceSpec {
     /// Module name in the spec, e.g. `ges`; also the key for endpoint overrides.
     pub name: &'static str,
-    /// `https://ges.{region}.myhuaweicloud.com`-style template, when the service's hosts follow one pattern.
-    pub endpoint_template: Option<&'static str>,
-    /// Region → base URL, for documented regions (checked before the template).
-    pub endpoint_table: &'static [(&'static str, &'static str)],
+    /// The service's name in the official SDKs, e.g. `GES`, `GAUSSDBFORNOSQL`, `GAUSSDB`: it names the endpoint
+    /// variable `HUAWEICLOUD_SDK_REGION_{SDK_NAME}_{REGION}` and the service's section of the regions file.
+    pub sdk_name: &'static str,
+    /// Region → base URL, for every region the service is offered in (exact hosts, as published).
+    pub regions: &'static [(&'static str, &'static str)],
+    /// The base URL for a region not in `regions`, and when no region is set; only global services (IAM) have
+    /// one, for the others an unknown region is an error listing the known ones.
+    pub global_endpoint: Option<&'static str>,
     /// The documentation's error code table.
     pub errors: &'static [ErrorCode],
 }

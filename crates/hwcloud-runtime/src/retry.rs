@@ -10,7 +10,8 @@ use std::time::Duration;
 /// How often and how patiently a call is retried.
 ///
 /// Connection failures and 429 are retried for every operation; 500, 502, 503, 504, timeouts and dropped
-/// connections only for idempotent ones. A server's `Retry-After` (seconds) replaces the backoff; when it would
+/// connections only for idempotent ones. A server's `Retry-After` (seconds or an HTTP date) replaces the backoff;
+/// when it would
 /// outlast the call's total timeout, the call fails at once with the server's answer instead of sleeping in vain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -67,6 +68,9 @@ impl RetryConfig {
 pub(crate) enum Failure {
     /// No connection was made: nothing can have reached the server.
     Connect,
+    /// No connection was made because the host did not resolve or the TLS handshake failed; the call moves to the
+    /// service's next endpoint when it has several.
+    Unreachable,
     /// The server answered with this non-success status.
     Status(u16),
     /// The attempt ran out of time after the request may have been sent.
@@ -79,17 +83,21 @@ impl Failure {
     /// Whether repeating the attempt is allowed for an operation of this idempotency.
     pub(crate) fn retryable(self, idempotent: bool) -> bool {
         match self {
-            Failure::Connect | Failure::Status(429) => true,
+            Failure::Connect | Failure::Unreachable | Failure::Status(429) => true,
             Failure::Status(500 | 502 | 503 | 504) | Failure::AttemptTimeout | Failure::Transport => idempotent,
             Failure::Status(_) => false,
         }
     }
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is not used by these services and is ignored).
+/// `Retry-After` as seconds, or as an HTTP date (the wait until then; a date already past means no wait).
 pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -129,7 +137,18 @@ mod tests {
         assert_eq!(retry_after(&h), None);
         h.insert(http::header::RETRY_AFTER, "2".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(2)));
-        h.insert(http::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        h.insert(http::header::RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn retry_after_http_date() {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a date in the past: no wait");
+        let later = std::time::SystemTime::now() + Duration::from_secs(30);
+        h.insert(http::header::RETRY_AFTER, httpdate::fmt_http_date(later).parse().unwrap());
+        let wait = retry_after(&h).unwrap();
+        assert!(wait > Duration::from_secs(27) && wait <= Duration::from_secs(30), "{wait:?}");
     }
 }

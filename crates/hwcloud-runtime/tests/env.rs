@@ -1,20 +1,21 @@
-//! Credentials from the official SDK environment variables (a test binary of its own: only one test here touches
-//! the process environment).
+//! `from_env` against the real process environment (a test binary of its own: only this test touches the process
+//! environment). The setups of the official SDKs, each in a clean child process, are in the emulator's
+//! `sdk_config` tests.
 
 use hwcloud_runtime::{env, Client, ClientBuilder, Credentials, Error};
 
 #[test]
 fn from_env_reads_the_official_sdk_variables() {
-    for name in [env::AK, env::SK, env::SECURITY_TOKEN, env::PROJECT_ID, env::REGION] {
+    let home = std::env::temp_dir().join(format!("hwcloud-env-test-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    std::env::set_var("HOME", &home);
+    for name in [env::AK, env::SK, env::SECURITY_TOKEN, env::PROJECT_ID, env::REGION, env::CREDENTIALS_FILE] {
         std::env::remove_var(name);
     }
-    let err = Client::from_env().unwrap_err();
-    assert!(
-        matches!(&err, Error::Config(m) if m.contains("HUAWEICLOUD_SDK_AK") && m.contains("HUAWEICLOUD_SDK_SK")),
-        "{err}"
-    );
-
     std::env::set_var(env::AK, "AK-FROM-ENV");
+    let err = Client::from_env().unwrap_err();
+    assert!(matches!(&err, Error::Config(m) if m.contains("HUAWEICLOUD_SDK_SK is not set")), "{err}");
+
     std::env::set_var(env::SK, "sk-from-env");
     std::env::set_var(env::PROJECT_ID, "project-from-env");
     std::env::set_var(env::REGION, "cn-north-4");
@@ -29,8 +30,9 @@ fn from_env_reads_the_official_sdk_variables() {
     std::env::set_var(env::SECURITY_TOKEN, "token-from-env");
     let credentials = Credentials::from_env().unwrap();
     assert_eq!(credentials.kind(), "ak/sk");
-    let text = format!("{:?}", ClientBuilder::<Client>::from_env().unwrap().build().unwrap());
+    let text = format!("{:?}", ClientBuilder::<Client>::from_env().build().unwrap());
     assert!(text.contains("temporary: true") && !text.contains("token-from-env"), "{text}");
+    let _ = std::fs::remove_dir_all(&home);
 }
 
 #[test]

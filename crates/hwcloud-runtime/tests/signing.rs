@@ -298,7 +298,8 @@ async fn verifying_server() -> (Seen, String) {
     (seen, format!("http://{addr}"))
 }
 
-static SVC: ServiceSpec = ServiceSpec { name: "svc", endpoint_template: None, endpoint_table: &[], errors: &[] };
+static SVC: ServiceSpec =
+    ServiceSpec { name: "svc", sdk_name: "SVC", regions: &[], global_endpoint: None, errors: &[] };
 
 const fn op(method: Method) -> OperationSpec {
     OperationSpec {
@@ -318,8 +319,13 @@ static DELETE: OperationSpec = op(Method::Delete);
 #[tokio::test]
 async fn client_requests_carry_the_vectors_canonical_requests() {
     let (seen, base) = verifying_server().await;
-    let client =
-        Client::builder().credentials(Credentials::ak_sk("AKTEST", "SKTEST")).endpoint("svc", &base).build().unwrap();
+    let client = Client::builder()
+        .services(&[&SVC])
+        .env_lookup(|_| None)
+        .credentials(Credentials::ak_sk("AKTEST", "SKTEST"))
+        .endpoint("svc", &base)
+        .build()
+        .unwrap();
     for v in VECTORS.iter().filter(|v| v.name.starts_with('B')) {
         let url = url::Url::parse(v.url).unwrap();
         let operation = match v.method {
@@ -356,6 +362,8 @@ async fn client_requests_carry_the_vectors_canonical_requests() {
 async fn security_token_and_project_id_are_sent_and_signed() {
     let (seen, base) = verifying_server().await;
     let client = Client::builder()
+        .services(&[&SVC])
+        .env_lookup(|_| None)
         .credentials(Credentials::temporary_ak_sk("AKTEST", "SKTEST", "security-token-value"))
         .endpoint("svc", &base)
         .build()
@@ -375,8 +383,13 @@ async fn security_token_and_project_id_are_sent_and_signed() {
 #[tokio::test]
 async fn awkward_paths_and_queries_are_signed_as_sent() {
     let (seen, base) = verifying_server().await;
-    let client =
-        Client::builder().credentials(Credentials::ak_sk("AKTEST", "SKTEST")).endpoint("svc", &base).build().unwrap();
+    let client = Client::builder()
+        .services(&[&SVC])
+        .env_lookup(|_| None)
+        .credentials(Credentials::ak_sk("AKTEST", "SKTEST"))
+        .endpoint("svc", &base)
+        .build()
+        .unwrap();
     let path = format!("/v2/p/graphs/{}/backups", encode_segment("g/1 备~x"));
     let mut request = Request::new(&POST, path);
     request.query = vec![("name", "备份 a/b&c=d+e".into()), ("limit", "2".into()), ("name", "a".into())];
@@ -396,6 +409,8 @@ async fn awkward_paths_and_queries_are_signed_as_sent() {
 async fn a_server_with_another_secret_refuses_the_signature() {
     let (seen, base) = verifying_server().await;
     let client = Client::builder()
+        .services(&[&SVC])
+        .env_lookup(|_| None)
         .credentials(Credentials::ak_sk("AKTEST", "NOT-SKTEST"))
         .endpoint("svc", &base)
         .build()

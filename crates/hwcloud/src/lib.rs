@@ -73,10 +73,12 @@
 //! # }
 //! ```
 //!
-//! [`Client::from_env`] reads `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_SECURITY_TOKEN`,
-//! `HUAWEICLOUD_SDK_PROJECT_ID` and `HUAWEICLOUD_SDK_REGION`, like the official SDKs. Each service's endpoint is
-//! found from the region in its documented table; `.endpoint("ges", url)` points a service elsewhere. Calls that
-//! leave `project_id` unset use the client's. Secrets never appear in `Debug` output, logs or error messages.
+//! [`Client::from_env`] (and a builder given no credentials) finds credentials, region, endpoints and project id
+//! the way the official SDKs do: the `HUAWEICLOUD_SDK_*` environment variables, `~/.huaweicloud/credentials` and
+//! `regions.yaml`, then the ECS metadata service; with AK/SK and a region, the project id is looked up in IAM once.
+//! The order of each lookup is in "Configuring like the official SDKs" in [`runtime`]. Each service's endpoint
+//! comes from its table of regions; `.endpoint("ges", url)` points a service elsewhere. Calls that leave
+//! `project_id` unset use the client's. Secrets never appear in `Debug` output, logs or error messages.
 //!
 //! # Errors
 //!
@@ -190,9 +192,9 @@
 //!
 //! | module (feature) | service | operations |
 //! |---|---|---|
-//! | [`geminidb`](geminidb) | GeminiDB | [`create_backup`](geminidb::create_backup), [`delete_backup`](geminidb::delete_backup), [`list_backups`](geminidb::list_backups), [`list_jobs`](geminidb::list_jobs) |
-//! | [`ges`](ges) | Graph Engine Service (GES) | [`create_backup`](ges::create_backup), [`delete_backup`](ges::delete_backup), [`export_backup`](ges::export_backup), [`import_backup`](ges::import_backup), [`list_backups`](ges::list_backups), [`list_graph_backups`](ges::list_graph_backups), [`show_job`](ges::show_job) |
-//! | [`taurusdb`](taurusdb) | TaurusDB | [`create_backup`](taurusdb::create_backup), [`delete_backup`](taurusdb::delete_backup), [`list_backups`](taurusdb::list_backups), [`show_job`](taurusdb::show_job) |
+//! | [`geminidb`] | GeminiDB | [`create_backup`](geminidb::create_backup), [`delete_backup`](geminidb::delete_backup), [`list_backups`](geminidb::list_backups), [`list_jobs`](geminidb::list_jobs) |
+//! | [`ges`] | Graph Engine Service (GES) | [`create_backup`](ges::create_backup), [`delete_backup`](ges::delete_backup), [`export_backup`](ges::export_backup), [`import_backup`](ges::import_backup), [`list_backups`](ges::list_backups), [`list_graph_backups`](ges::list_graph_backups), [`show_job`](ges::show_job) |
+//! | [`taurusdb`] | TaurusDB | [`create_backup`](taurusdb::create_backup), [`delete_backup`](taurusdb::delete_backup), [`list_backups`](taurusdb::list_backups), [`show_job`](taurusdb::show_job) |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
@@ -234,15 +236,15 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts configuring a client.
+    /// Starts configuring a client: every setting of [`hwcloud_runtime::ClientBuilder`].
     pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
+        ClientBuilder::default()
     }
 
-    /// A client configured like the official SDKs: credentials, region and project id from the
-    /// `HUAWEICLOUD_SDK_*` environment variables.
+    /// A client configured like the official SDKs, from the environment and the files they read (see
+    /// [`hwcloud_runtime::ClientBuilder::from_env`]).
     pub fn from_env() -> Result<Client, Error> {
-        ClientBuilder::from_env()?.build()
+        ClientBuilder::from_env().build()
     }
 
     /// The runtime client underneath, for its configuration.

@@ -175,12 +175,7 @@ fn front_page(services: &[ServiceDir]) -> Vec<String> {
     for s in services {
         let ops: Vec<String> =
             s.operations.iter().map(|o| format!("[`{0}`]({1}::{0})", o.value.operation, s.name)).collect();
-        table.push(format!(
-            "| [`{0}`]({0}) | {1} | {2} |",
-            s.name,
-            docs::escape(&s.service.value.title),
-            ops.join(", ")
-        ));
+        table.push(format!("| [`{0}`] | {1} | {2} |", s.name, docs::escape(&s.service.value.title), ops.join(", ")));
     }
     include_str!("guide.md")
         .replace("{features}", &features.join(", "))
@@ -246,15 +241,15 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
         }
 
         impl Client {
-            /// Starts configuring a client.
+            /// Starts configuring a client: every setting of [`hwcloud_runtime::ClientBuilder`].
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::new()
+                ClientBuilder::default()
             }
 
-            /// A client configured like the official SDKs: credentials, region and project id from the
-            /// `HUAWEICLOUD_SDK_*` environment variables.
+            /// A client configured like the official SDKs, from the environment and the files they read (see
+            /// [`hwcloud_runtime::ClientBuilder::from_env`]).
             pub fn from_env() -> Result<Client, Error> {
-                ClientBuilder::from_env()?.build()
+                ClientBuilder::from_env().build()
             }
 
             /// The runtime client underneath, for its configuration.
@@ -324,22 +319,19 @@ fn service_mod(ctx: &Ctx<'_>, pages: &[(String, String)]) -> TokenStream {
         quote! { #doc pub mod #m; }
     });
     let name = &s.service;
-    let template = match &s.endpoints.template {
-        Some(t) => quote! { Some(#t) },
-        None => quote! { None },
-    };
-    let table = s.endpoints.table.iter().map(|r| {
-        let (region, url) = (&r.region, &r.url);
-        quote! { (#region, #url) }
-    });
+    let sdk_name = &s.endpoints.sdk_service;
+    let endpoints = s.endpoints.resolved();
+    let table = endpoints.iter().map(|(region, url)| quote! { (#region, #url) });
     let ty = service_struct(name);
     let methods = ctx.service.operations.iter().map(|o| operation::builder_method(ctx, &o.value));
     let mut doc = vec![docs::escape(&s.title), String::new()];
-    doc.push(format!("Operations, each a module with its input, output, builder and an example (through [`{ty}`]):"));
+    doc.push(format!(
+        "Operations, each a module with its input, output, builder and an example (through [`{ty}`](crate::{name}::{ty})):"
+    ));
     doc.push(String::new());
     for o in &ctx.service.operations {
         doc.push(format!(
-            "- [`{}`]({}): {} (`{} {}`)",
+            "- [`{}`](crate::{name}::{}): {} (`{} {}`)",
             o.value.operation,
             o.value.operation,
             docs::user_text(o.value.summary.lines().next().unwrap_or_default()),
@@ -348,22 +340,15 @@ fn service_mod(ctx: &Ctx<'_>, pages: &[(String, String)]) -> TokenStream {
         ));
     }
     doc.push(String::new());
-    match &s.endpoints.template {
-        Some(t) => doc.push(format!("Endpoint: `{t}`.")),
-        None => doc.push("Endpoints by region:".into()),
-    }
-    for r in &s.endpoints.table {
-        doc.push(format!("- `{}`: <{}>", r.region, r.url));
-    }
-    if !s.endpoints.regions.is_empty() {
-        doc.push(String::new());
-        doc.push(format!("Regions: {}.", s.endpoints.regions.join(", ")));
+    doc.push(format!("Endpoints by region (official SDK service name `{sdk_name}`):"));
+    for (region, url) in &endpoints {
+        doc.push(format!("- `{region}`: <{url}>"));
     }
     if let Some(job) = &s.job {
         doc.push(String::new());
         doc.push(format!(
-            "Jobs: operations that start one offer `send_and_wait`; [`{}`]({}) offers `wait_for(job_id, ..)`. Its status \
-             `{}` means success, {} failure, {} still running.",
+            "Jobs: operations that start one offer `send_and_wait`; [`{}`](crate::{name}::{}) offers `wait_for(job_id, ..)`. \
+             Its status `{}` means success, {} failure, {} still running.",
             job.operation,
             job.operation,
             job.success.join("`/`"),
@@ -399,8 +384,9 @@ fn service_mod(ctx: &Ctx<'_>, pages: &[(String, String)]) -> TokenStream {
         /// How this service's endpoint is found for a region, and its documented error codes.
         pub static SERVICE: hwcloud_runtime::ServiceSpec = hwcloud_runtime::ServiceSpec {
             name: #name,
-            endpoint_template: #template,
-            endpoint_table: &[#(#table),*],
+            sdk_name: #sdk_name,
+            regions: &[#(#table),*],
+            global_endpoint: None,
             errors: #errors,
         };
 

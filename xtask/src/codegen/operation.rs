@@ -638,7 +638,10 @@ pub fn builder_method(ctx: &Ctx<'_>, op: &OperationFile) -> TokenStream {
     let mut doc = vec![docs::escape(&op.title), String::new()];
     doc.push(docs::user_text(op.summary.lines().next().unwrap_or("")));
     doc.push(String::new());
-    doc.push(format!("See the [module](super::{module}) for an example and the documented errors. Setters:"));
+    let service = &ctx.service.name;
+    doc.push(format!(
+        "See the [module](crate::{service}::{module}) for an example and the documented errors. Setters:"
+    ));
     for f in &fields {
         let need = if f.client_supplied() {
             "optional, filled in by the client"

@@ -40,6 +40,88 @@ impl<'a> TypeTable<'a> {
     }
 }
 
+/// The region table: an SDK service name, a template only together with the regions it is filled for, https
+/// URLs, region ids that can sit in a host name and in an environment variable name, and no region listed twice.
+fn check_endpoints(
+    file: &Located<super::model::ServiceFile>,
+    ep: &super::model::Endpoints,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let sdk = &ep.sdk_service;
+    if sdk.is_empty() || !sdk.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+        diags.push(file.diag(
+            kp!["endpoints", "sdk_service"],
+            format!("sdk_service `{sdk}` must be the official SDKs' upper-case service name"),
+            "e.g. `GES`, as in HUAWEICLOUD_SDK_REGION_GES_CN_NORTH_4",
+        ));
+    }
+    match (&ep.template, ep.regions.is_empty()) {
+        (None, true) if ep.table.is_empty() => diags.push(file.diag(
+            kp!["endpoints"],
+            "no region has an endpoint",
+            "give `template: \"https://host.{region}...\"` with `regions: [...]`, or a `table:` of {region, url}",
+        )),
+        (Some(_), true) => diags.push(file.diag(
+            kp!["endpoints", "template"],
+            "a template without `regions` names no region",
+            "list the regions the template is filled for in `regions: [...]`",
+        )),
+        (None, false) => diags.push(file.diag(
+            kp!["endpoints", "regions"],
+            "`regions` without a `template` gives those regions no URL",
+            "add `template:` or write each region as a `table:` row with its URL",
+        )),
+        (Some(t), false) if !t.contains("{region}") || !t.starts_with("https://") => diags.push(file.diag(
+            kp!["endpoints", "template"],
+            format!("template `{t}` must be an https URL containing `{{region}}`"),
+            "e.g. https://ges.{region}.myhuaweicloud.com",
+        )),
+        _ => {}
+    }
+    let region_ok =
+        |r: &str| !r.is_empty() && r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let mut seen = BTreeSet::new();
+    for (i, region) in ep.regions.iter().enumerate() {
+        if !region_ok(region) {
+            diags.push(file.diag(
+                kp!["endpoints", "regions", i],
+                format!("region `{region}` is not a region id"),
+                "lower-case letters, digits and `-`, e.g. cn-north-4",
+            ));
+        }
+        if !seen.insert(region.as_str()) {
+            diags.push(file.diag(
+                kp!["endpoints", "regions", i],
+                format!("region `{region}` is listed twice"),
+                "remove one",
+            ));
+        }
+    }
+    for (i, row) in ep.table.iter().enumerate() {
+        if !region_ok(&row.region) {
+            diags.push(file.diag(
+                kp!["endpoints", "table", i, "region"],
+                format!("region `{}` is not a region id", row.region),
+                "lower-case letters, digits and `-`, e.g. cn-north-4",
+            ));
+        }
+        if !seen.insert(row.region.as_str()) {
+            diags.push(file.diag(
+                kp!["endpoints", "table", i, "region"],
+                format!("region `{}` already has an endpoint", row.region),
+                "keep one row per region (a table row must not repeat a region of `regions`)",
+            ));
+        }
+        if !row.url.starts_with("https://") || row.url.ends_with('/') {
+            diags.push(file.diag(
+                kp!["endpoints", "table", i, "url"],
+                "endpoint URL must use https and have no trailing `/`",
+                "write https://host",
+            ));
+        }
+    }
+}
+
 /// The resolved type of a row: its printed type with `ref` applied.
 pub fn field_type(field: &Field) -> Result<TypeExpr, String> {
     let parsed = types::parse(&field.ty)?;
@@ -70,29 +152,7 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
     if !is_snake(&meta.service) {
         diags.push(file.diag(kp!["service"], "service name must be lower-case snake_case", "e.g. `ges`"));
     }
-    let ep = &meta.endpoints;
-    match (&ep.template, ep.table.is_empty()) {
-        (None, true) => diags.push(file.diag(
-            kp!["endpoints"],
-            "no way to find an endpoint",
-            "give `template: \"https://host.{region}...\"` or a `table:` of {region, url}",
-        )),
-        (Some(t), _) if !t.contains("{region}") || !t.starts_with("https://") => diags.push(file.diag(
-            kp!["endpoints", "template"],
-            format!("template `{t}` must be an https URL containing `{{region}}`"),
-            "e.g. https://ges.{region}.myhuaweicloud.com",
-        )),
-        _ => {}
-    }
-    for (i, row) in ep.table.iter().enumerate() {
-        if !row.url.starts_with("https://") {
-            diags.push(file.diag(
-                kp!["endpoints", "table", i, "url"],
-                "endpoint URL must use https",
-                "write https://...",
-            ));
-        }
-    }
+    check_endpoints(file, &meta.endpoints, diags);
 
     check_error_codes(service, diags);
 

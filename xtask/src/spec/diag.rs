@@ -4,14 +4,14 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// One segment of a key path inside a YAML file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// A key path such as `uri_parameters[0].rules.charset`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyPath(pub Vec<Seg>);
 
 impl KeyPath {

@@ -63,7 +63,7 @@ impl Locator {
                 indent += skipped + (after.len() - after_trimmed.len());
                 rest = after_trimmed;
             }
-            let Some(key) = mapping_key(rest) else { continue };
+            let Some((key, after_colon)) = mapping_key(rest) else { continue };
             while let Some(top) = stack.last() {
                 if top.indent >= indent {
                     stack.pop();
@@ -74,7 +74,7 @@ impl Locator {
             let parent = stack.last().map(|o| o.path.clone()).unwrap_or_default();
             let path = parent.key(key);
             positions.entry(path.clone()).or_insert((line_no + 1, indent + 1));
-            let value = rest[key.len()..].trim_start_matches(':').trim();
+            let value = after_colon.trim();
             let value = value.split(" #").next().unwrap_or("").trim();
             if value.starts_with('|') || value.starts_with('>') {
                 block_scalar_indent = Some(indent);
@@ -82,6 +82,17 @@ impl Locator {
             stack.push(Open { indent, path, awaits_block: value.is_empty() });
         }
         Locator { positions, lines }
+    }
+
+    /// The text of the file, line by line.
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    /// The key path that starts nearest above (or on) `line`, for messages about a line found by scanning text.
+    pub fn path_at(&self, line: usize) -> KeyPath {
+        let best = self.positions.iter().filter(|(_, (l, _))| *l <= line).max_by_key(|(p, (l, c))| (*l, *c, p.0.len()));
+        best.map(|(p, _)| p.clone()).unwrap_or_default()
     }
 
     /// Line and column of `path`, or of its nearest located ancestor (for keys inside flow maps, the column of
@@ -107,25 +118,35 @@ impl Locator {
 }
 
 /// The key of a `key: value` / `key:` line, for plain or quoted keys.
-fn mapping_key(rest: &str) -> Option<&str> {
+/// The key of a `key: value` line (unquoted) and the text after its colon.
+fn mapping_key(rest: &str) -> Option<(&str, &str)> {
     if rest.starts_with('"') || rest.starts_with('\'') {
         let quote = rest.chars().next()?;
         let end = rest[1..].find(quote)? + 1;
-        let after = &rest[end + 1..];
-        return (after.starts_with(':')).then(|| &rest[1..end]);
+        let after = rest[end + 1..].strip_prefix(':')?;
+        return Some((&rest[1..end], after));
     }
     if rest.starts_with(['{', '[', '|', '>', '&', '*', '!']) {
         return None;
     }
     let colon = rest.find(':')?;
     let after = &rest[colon + 1..];
-    (after.is_empty() || after.starts_with(' ')).then(|| &rest[..colon])
+    (after.is_empty() || after.starts_with(' ')).then(|| (&rest[..colon], after))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::spec::diag::kp;
+
+    /// Found by the no-panics property test: the value after a quoted key used to be sliced at the key's
+    /// unquoted length, inside a multi-byte character.
+    #[test]
+    fn a_quoted_non_ascii_key_is_located() {
+        let locator = Locator::new("\"\u{1ab0}\": x\n'é': |\n  text\n");
+        assert_eq!(locator.find(&kp!["\u{1ab0}"]).0, 1);
+        assert_eq!(locator.find(&kp!["é"]).0, 2);
+    }
 
     const TEXT: &str = "\
 operation: x
@@ -149,5 +170,12 @@ types:
         assert_eq!(loc.find(&kp!["uri_parameters", 0, "rules", "max_length"]), (4, 14));
         assert_eq!(loc.find(&kp!["types", 0, "fields", 0, "name"]), (11, 7));
         assert_eq!(loc.find(&kp!["nothing", "here"]), (1, 1));
+    }
+
+    #[test]
+    fn a_quoted_key_with_wide_characters_is_located() {
+        let loc = Locator::new("\"᥀\":\n\"键\": |\n  text\nnext: 1\n");
+        assert_eq!(loc.find(&kp!["᥀"]), (1, 1));
+        assert_eq!(loc.find(&kp!["next"]), (4, 1), "the block scalar after the quoted key is skipped");
     }
 }

@@ -1,10 +1,12 @@
 //! Loading and checking `spec/`.
 
+pub mod accepted;
 pub mod check;
 pub mod diag;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod placeholders;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -18,6 +20,8 @@ pub use load::ServiceDir;
 pub fn load_and_check(root: &Path, shown_as: &Path) -> Result<Vec<ServiceDir>, Vec<Diagnostic>> {
     let (services, mut diags) = load::load(root, shown_as);
     diags.extend(check::check(&services));
+    diags.extend(accepted::check(&services));
+    diags.extend(placeholders::check(&services));
     // The documentation pages live in `../shared` beside the workspace; when present, every `source.file` must
     // name one of them.
     if let Some(shared) = root.parent().and_then(Path::parent).map(|p| p.join("shared")).filter(|p| p.is_dir()) {

@@ -52,14 +52,32 @@ pub struct NotFound {
     pub operations: Vec<String>,
 }
 
+/// `endpoints:` of service.yaml: the region table, written as a template over `regions` where the hosts follow one
+/// pattern, plus `table` rows for the hosts that do not.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Endpoints {
+    /// The service's name in the official SDKs (`HUAWEICLOUD_SDK_REGION_{NAME}_{REGION}`, regions.yaml), e.g. `GES`.
+    pub sdk_service: String,
     #[serde(default)]
     pub template: Option<String>,
     #[serde(default)]
     pub regions: Vec<String>,
     #[serde(default)]
     pub table: Vec<RegionEndpoint>,
+}
+
+impl Endpoints {
+    /// Every region with its exact base URL, sorted by region: the template filled for each of `regions`, then the
+    /// `table` rows.
+    pub fn resolved(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = match &self.template {
+            Some(template) => self.regions.iter().map(|r| (r.clone(), template.replace("{region}", r))).collect(),
+            None => Vec::new(),
+        };
+        rows.extend(self.table.iter().map(|row| (row.region.clone(), row.url.clone())));
+        rows.sort();
+        rows
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +139,10 @@ pub struct OperationFile {
     pub notes: Vec<String>,
     #[serde(default)]
     pub corrections: Vec<String>,
+    /// Differences from the API Explorer definition accepted at operation level (success codes, parameters or a
+    /// body the page does not print).
+    #[serde(default)]
+    pub accepted_differences: Vec<AcceptedDifference>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,6 +190,8 @@ pub struct Field {
     pub format: Option<TimeFormat>,
     #[serde(default)]
     pub correction: Option<String>,
+    #[serde(default)]
+    pub accepted_differences: Vec<AcceptedDifference>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -234,6 +258,8 @@ pub struct Body {
     pub fields: Vec<Field>,
     #[serde(default, rename = "ref")]
     pub reference: Option<String>,
+    #[serde(default)]
+    pub accepted_differences: Vec<AcceptedDifference>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -266,6 +292,8 @@ pub struct TypeDef {
     #[serde(default)]
     pub description: Option<String>,
     pub fields: Vec<Field>,
+    #[serde(default)]
+    pub accepted_differences: Vec<AcceptedDifference>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -323,4 +351,60 @@ pub enum PageUnit {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReturnsJob {
     pub field: String,
+}
+
+/// A difference from the API Explorer definition that the spec keeps on purpose (the page says otherwise), checked
+/// by `cargo xtask spec-audit`: `explorer` records what the definition says, so that a change of the definition makes
+/// the acceptance stale instead of silently covering a new difference.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AcceptedDifference {
+    pub aspect: Aspect,
+    /// `not_in_spec` only: the definition's field (in a table) or `<section>.<name>` (at operation level).
+    #[serde(default)]
+    pub field: Option<String>,
+    /// What the definition says, as the audit prints it (`String`, `false`, `[a, b]`, `200`, ...); absent for
+    /// `not_in_definition`.
+    #[serde(default)]
+    pub explorer: Option<serde_yaml::Value>,
+    /// One line: why the spec differs (usually: what the English page prints).
+    pub reason: String,
+}
+
+/// What an accepted difference is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aspect {
+    Type,
+    Mandatory,
+    Values,
+    Minimum,
+    Maximum,
+    MinLength,
+    MaxLength,
+    Default,
+    /// Operation level: the success status codes.
+    Success,
+    /// The spec has this row (or body) and the definition does not.
+    NotInDefinition,
+    /// The definition has a field, parameter or body that the spec does not (named by `field`).
+    NotInSpec,
+}
+
+impl Aspect {
+    /// The name written in the spec.
+    pub fn key(self) -> &'static str {
+        match self {
+            Aspect::Type => "type",
+            Aspect::Mandatory => "mandatory",
+            Aspect::Values => "values",
+            Aspect::Minimum => "minimum",
+            Aspect::Maximum => "maximum",
+            Aspect::MinLength => "min_length",
+            Aspect::MaxLength => "max_length",
+            Aspect::Default => "default",
+            Aspect::Success => "success",
+            Aspect::NotInDefinition => "not_in_definition",
+            Aspect::NotInSpec => "not_in_spec",
+        }
+    }
 }

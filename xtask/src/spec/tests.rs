@@ -10,7 +10,9 @@ const SERVICE: &str = "\
 service: demo
 title: Demo Service
 endpoints:
+  sdk_service: DEMO
   template: \"https://demo.{region}.example.com\"
+  regions: [cn-north-4]
 types:
   - name: demo_error
     fields:
@@ -305,4 +307,23 @@ mod no_panics {
             let _ = load_and_check(&spec.0, Path::new("spec"));
         }
     }
+}
+
+#[test]
+fn endpoint_table_mistakes_are_reported_at_their_rows() {
+    let service = SERVICE
+        .replace("sdk_service: DEMO", "sdk_service: demo")
+        .replace("regions: [cn-north-4]", "regions: [cn-north-4, CN_North]")
+        .replace(
+            "types:",
+            "  table:\n    - { region: cn-north-4, url: \"https://demo.example.com\" }\n    - { region: eu-west-101, url: \"http://demo.eu/\" }\ntypes:",
+        );
+    let diags = errors(&service, OPERATION);
+    assert_one(&diags, "service.yaml", &service, "sdk_service", "must be the official SDKs' upper-case service name");
+    assert_one(&diags, "service.yaml", &service, "CN_North", "region `CN_North` is not a region id");
+    assert_one(&diags, "service.yaml", &service, "region: cn-north-4", "region `cn-north-4` already has an endpoint");
+    assert_one(&diags, "service.yaml", &service, "http://demo.eu/", "must use https and have no trailing `/`");
+
+    let no_regions = SERVICE.replace("  regions: [cn-north-4]\n", "");
+    assert_one(&errors(&no_regions, OPERATION), "service.yaml", &no_regions, "template:", "names no region");
 }

@@ -8,11 +8,41 @@ use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// IAM, overridable like any service with the endpoint key `iam`.
+/// IAM, overridable like any service with the endpoint key `iam`. The regions are the official SDKs' IAM table
+/// (huaweicloudsdkcore 3.1.219, docs/14_regions_endpoints.txt); other regions use the global endpoint, as there.
 pub(crate) static IAM: ServiceSpec = ServiceSpec {
     name: "iam",
-    endpoint_template: Some("https://iam.{region}.myhuaweicloud.com"),
-    endpoint_table: &[],
+    sdk_name: "IAM",
+    regions: &[
+        ("ae-ad-1", "https://iam.ae-ad-1.myhuaweicloud.com"),
+        ("af-south-1", "https://iam.af-south-1.myhuaweicloud.com"),
+        ("ap-southeast-1", "https://iam.ap-southeast-1.myhuaweicloud.com"),
+        ("ap-southeast-2", "https://iam.ap-southeast-2.myhuaweicloud.com"),
+        ("ap-southeast-3", "https://iam.ap-southeast-3.myhuaweicloud.com"),
+        ("ap-southeast-4", "https://iam.ap-southeast-4.myhuaweicloud.com"),
+        ("cn-east-2", "https://iam.cn-east-2.myhuaweicloud.com"),
+        ("cn-east-3", "https://iam.cn-east-3.myhuaweicloud.com"),
+        ("cn-east-4", "https://iam.cn-east-4.myhuaweicloud.com"),
+        ("cn-east-5", "https://iam.cn-east-5.myhuaweicloud.com"),
+        ("cn-north-1", "https://iam.cn-north-1.myhuaweicloud.com"),
+        ("cn-north-12", "https://iam.cn-north-12.myhuaweicloud.com"),
+        ("cn-north-2", "https://iam.cn-north-2.myhuaweicloud.com"),
+        ("cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com"),
+        ("cn-north-9", "https://iam.cn-north-9.myhuaweicloud.com"),
+        ("cn-south-1", "https://iam.cn-south-1.myhuaweicloud.com"),
+        ("cn-south-2", "https://iam.cn-south-2.myhuaweicloud.com"),
+        ("cn-southwest-2", "https://iam.cn-southwest-2.myhuaweicloud.com"),
+        ("eu-west-0", "https://iam.eu-west-0.myhuaweicloud.com"),
+        ("la-north-2", "https://iam.la-north-2.myhuaweicloud.com"),
+        ("la-south-2", "https://iam.la-south-2.myhuaweicloud.com"),
+        ("me-east-1", "https://iam.me-east-1.myhuaweicloud.com"),
+        ("my-kualalumpur-1", "https://iam.my-kualalumpur-1.myhuaweicloud.com"),
+        ("na-mexico-1", "https://iam.na-mexico-1.myhuaweicloud.com"),
+        ("ru-moscow-1", "https://iam.ru-moscow-1.myhuaweicloud.com"),
+        ("sa-brazil-1", "https://iam.sa-brazil-1.myhuaweicloud.com"),
+        ("tr-west-1", "https://iam.tr-west-1.myhuaweicloud.com"),
+    ],
+    global_endpoint: Some("https://iam.myhuaweicloud.com"),
     errors: &[],
 };
 
@@ -92,6 +122,52 @@ mod tests {
 
     fn login() -> Password {
         Password { domain_name: "dom".into(), user_name: "user".into(), password: Secret::new("pw"), scope: None }
+    }
+
+    /// docs/14_regions_endpoints.txt, "IAM endpoints by region".
+    const PUBLISHED: &str = "\
+ae-ad-1 | https://iam.ae-ad-1.myhuaweicloud.com
+af-south-1 | https://iam.af-south-1.myhuaweicloud.com
+ap-southeast-1 | https://iam.ap-southeast-1.myhuaweicloud.com
+ap-southeast-2 | https://iam.ap-southeast-2.myhuaweicloud.com
+ap-southeast-3 | https://iam.ap-southeast-3.myhuaweicloud.com
+ap-southeast-4 | https://iam.ap-southeast-4.myhuaweicloud.com
+cn-east-2 | https://iam.cn-east-2.myhuaweicloud.com
+cn-east-3 | https://iam.cn-east-3.myhuaweicloud.com
+cn-east-4 | https://iam.cn-east-4.myhuaweicloud.com
+cn-east-5 | https://iam.cn-east-5.myhuaweicloud.com
+cn-north-1 | https://iam.cn-north-1.myhuaweicloud.com
+cn-north-12 | https://iam.cn-north-12.myhuaweicloud.com
+cn-north-2 | https://iam.cn-north-2.myhuaweicloud.com
+cn-north-4 | https://iam.cn-north-4.myhuaweicloud.com
+cn-north-9 | https://iam.cn-north-9.myhuaweicloud.com
+cn-south-1 | https://iam.cn-south-1.myhuaweicloud.com
+cn-south-2 | https://iam.cn-south-2.myhuaweicloud.com
+cn-southwest-2 | https://iam.cn-southwest-2.myhuaweicloud.com
+eu-west-0 | https://iam.eu-west-0.myhuaweicloud.com
+la-north-2 | https://iam.la-north-2.myhuaweicloud.com
+la-south-2 | https://iam.la-south-2.myhuaweicloud.com
+me-east-1 | https://iam.me-east-1.myhuaweicloud.com
+my-kualalumpur-1 | https://iam.my-kualalumpur-1.myhuaweicloud.com
+na-mexico-1 | https://iam.na-mexico-1.myhuaweicloud.com
+ru-moscow-1 | https://iam.ru-moscow-1.myhuaweicloud.com
+sa-brazil-1 | https://iam.sa-brazil-1.myhuaweicloud.com
+tr-west-1 | https://iam.tr-west-1.myhuaweicloud.com
+";
+
+    #[test]
+    fn every_published_iam_region_resolves_to_its_endpoint_and_others_to_the_global_one() {
+        use crate::{Client, Credentials};
+        let client = |region: &str| {
+            Client::builder().env_lookup(|_| None).credentials(Credentials::token("t")).region(region).build().unwrap()
+        };
+        let rows: Vec<(&str, &str)> = PUBLISHED.lines().filter_map(|l| l.split_once(" | ")).collect();
+        assert_eq!(rows.len(), 27);
+        assert_eq!(IAM.regions, rows.as_slice());
+        for (region, endpoint) in rows {
+            assert_eq!(client(region).endpoint(&IAM).unwrap(), endpoint);
+        }
+        assert_eq!(client("eu-west-101").endpoint(&IAM).unwrap(), "https://iam.myhuaweicloud.com");
     }
 
     #[test]

@@ -1,26 +1,15 @@
 //! Who the client calls as: a static token, an IAM user's password (token fetched and renewed), or an AK/SK pair
-//! that signs every request.
+//! that signs every request (given, or temporary from the ECS metadata service).
 
 pub(crate) mod iam;
+pub(crate) mod metadata;
+pub(crate) mod project;
 pub(crate) mod token;
 
+use crate::config::env;
 use crate::error::Error;
 use crate::secret::Secret;
 use std::fmt;
-
-/// Environment variable names used by the official SDKs.
-pub mod env {
-    /// Access key id.
-    pub const AK: &str = "HUAWEICLOUD_SDK_AK";
-    /// Secret access key.
-    pub const SK: &str = "HUAWEICLOUD_SDK_SK";
-    /// Security token of a temporary AK/SK.
-    pub const SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
-    /// Default project id.
-    pub const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
-    /// Region, e.g. `cn-north-4`.
-    pub const REGION: &str = "HUAWEICLOUD_SDK_REGION";
-}
 
 /// How a client authenticates; chosen once per client.
 ///

@@ -62,7 +62,7 @@ async fn service(State(stub): State<Stub>, headers: HeaderMap) -> impl IntoRespo
 async fn start(stub: &Stub) -> Client {
     let router = axum::Router::new().route("/v3/auth/tokens", post(issue)).fallback(service).with_state(stub.clone());
     let addr = serve(router).await;
-    Client::builder()
+    crate::support::hermetic()
         .credentials(Credentials::password("my-domain", "my-user", "my-password-value"))
         .region("cn-north-4")
         .endpoint("iam", base(addr))
@@ -149,7 +149,7 @@ async fn a_refused_password_is_reported_as_the_iam_error() {
         }),
     );
     let addr = serve(router).await;
-    let client = Client::builder()
+    let client = crate::support::hermetic()
         .credentials(Credentials::password("d", "u", "my-password-value"))
         .project_id("p-1")
         .endpoint("iam", base(addr))

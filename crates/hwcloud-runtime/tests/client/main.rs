@@ -1,4 +1,5 @@
-//! The client against real HTTP servers on 127.0.0.1: errors, authentication, retries, endpoints, redaction.
+//! The client against real HTTP servers on 127.0.0.1: errors, authentication, retries, endpoints, redaction,
+//! HTTP settings and failover.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -8,3 +9,4 @@ mod endpoints;
 mod errors;
 mod redaction;
 mod retries;
+mod transport;

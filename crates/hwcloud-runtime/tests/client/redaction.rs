@@ -80,7 +80,7 @@ async fn a_full_call_logged_at_trace_shows_no_secret() {
     let (logs, _guard) = Logs::capture();
     let mut outcomes = Vec::new();
     for credentials in all_credentials() {
-        let client = Client::builder()
+        let client = crate::support::hermetic()
             .credentials(credentials)
             .region("cn-north-4")
             .project_id("p-1")

@@ -11,15 +11,16 @@ use hwcloud_runtime::{Client, Credentials, Error, Request};
 use std::time::{Duration, Instant};
 
 /// Answers the first `failures` requests with `status` (and `Retry-After` when given), then 200.
-async fn flaky(status: StatusCode, failures: usize, retry_after: Option<&'static str>) -> (Client, Counter) {
+async fn flaky(status: StatusCode, failures: usize, retry_after: Option<String>) -> (Client, Counter) {
     let count = Counter::default();
     let hits = count.clone();
     let router = axum::Router::new().fallback(move || {
         let n = hits.hit();
+        let retry_after = retry_after.clone();
         async move {
             if n <= failures {
                 let mut response = (status, r#"{"error_code": "X.1", "error_msg": "busy"}"#).into_response();
-                if let Some(seconds) = retry_after {
+                if let Some(seconds) = &retry_after {
                     response.headers_mut().insert("retry-after", seconds.parse().unwrap());
                 }
                 response
@@ -73,7 +74,7 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn a_429_is_retried_even_for_a_create_after_retry_after() {
-    let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some("1")).await;
+    let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some("1".into())).await;
     let started = Instant::now();
     assert_eq!(client.send(create()).await.unwrap().status, 200);
     assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not honoured");
@@ -82,12 +83,25 @@ async fn a_429_is_retried_even_for_a_create_after_retry_after() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_total_timeout_fails_at_once() {
-    let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some("3600")).await;
+    let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some("3600".into())).await;
     let started = Instant::now();
     let err = client.send(get()).await.unwrap_err();
     assert_eq!(err.as_service_error().map(|s| s.status), Some(429));
     assert!(started.elapsed() < Duration::from_secs(20), "waited past the total timeout");
     assert_eq!(count.get(), 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_date_is_honoured_like_seconds() {
+    let far = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3600));
+    let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some(far)).await;
+    let err = client.send(get()).await.unwrap_err();
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(429), "an hour away: beyond the total timeout");
+    assert_eq!(count.get(), 1);
+    let past = httpdate::fmt_http_date(std::time::SystemTime::now() - Duration::from_secs(60));
+    let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some(past)).await;
+    assert_eq!(client.send(create()).await.unwrap().status, 200, "a date already past: retried at once");
+    assert_eq!(count.get(), 2);
 }
 
 #[tokio::test]
@@ -166,7 +180,7 @@ async fn a_server_that_never_answers_ends_in_an_attempt_timeout_within_bounds() 
 #[tokio::test]
 async fn the_total_timeout_bounds_the_whole_call() {
     let (addr, _count) = silent_server().await;
-    let client = Client::builder()
+    let client = crate::support::hermetic()
         .credentials(Credentials::token("t"))
         .endpoint("ges", base(addr))
         .attempt_timeout(Duration::from_secs(30))

@@ -11,8 +11,12 @@ use tokio::net::TcpListener;
 
 pub static GES: ServiceSpec = ServiceSpec {
     name: "ges",
-    endpoint_template: Some("https://ges.{region}.myhuaweicloud.com"),
-    endpoint_table: &[],
+    sdk_name: "GES",
+    regions: &[
+        ("ap-southeast-1", "https://ges.ap-southeast-1.myhuaweicloud.com"),
+        ("cn-north-4", "https://ges.cn-north-4.myhuaweicloud.com"),
+    ],
+    global_endpoint: None,
     errors: &[ErrorCode::new(400, "GES.7024", "The graph backup does not exist or has been deleted.", "")],
 };
 
@@ -48,9 +52,14 @@ pub fn base(addr: SocketAddr) -> String {
     format!("http://{addr}")
 }
 
+/// A runtime client builder that knows the test services and reads no environment variable or file.
+pub fn hermetic() -> ClientBuilder {
+    Client::builder().services(&[&GES]).env_lookup(|_| None)
+}
+
 /// A client for `ges` at `addr` with a static token and quick retries.
 pub fn builder(addr: SocketAddr) -> ClientBuilder {
-    Client::builder()
+    hermetic()
         .credentials(Credentials::token("static-token-value"))
         .endpoint("ges", base(addr))
         .retry(quick_retries(3))
