@@ -146,7 +146,7 @@ fn synthesize(root: &Path, real: &Path, out: &Path, size: usize) -> Result<(), S
             let text = fs::read_to_string(&file).map_err(|e| io(&file, e))?;
             let file_name = file.file_name().unwrap_or_default();
             fs::write(dest.join(file_name), &text).map_err(|e| io(&dest, e))?;
-            if file_name == "service.yaml" {
+            if file_name == "service.yaml" || file_name == "error_codes.yaml" {
                 continue;
             }
             ops += 1;

@@ -225,7 +225,7 @@ async fn request_building(server: &Server, plan: Plan, table: &mut Table) {
         let builder = c.ges().list_graph_backups().project_id(PROJECT).graph_id("g1").limit(LIMIT).offset(0);
         let input = builder.as_input();
         input.validate().expect("valid");
-        black_box(input.to_request().expect("request"));
+        black_box(hwcloud::runtime::OperationInput::to_request(input).expect("request"));
     };
     let hand_written_side = async || {
         let path = format!("/v2/{PROJECT}/graphs/{}/backups", black_box("g1"));

@@ -6,24 +6,24 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
-use hwcloud::runtime::waiter::{JobProgress, WaitOptions};
+use hwcloud::prelude::*;
 use hwcloud_emulator::Emulator;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 /// Polls often: the emulator's jobs take 250 ms here.
 fn wait_options() -> WaitOptions {
-    WaitOptions {
-        timeout: Duration::from_secs(30),
-        initial_interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(100),
-        multiplier: 1.5,
-    }
+    WaitOptions::default()
+        .timeout(Duration::from_secs(30))
+        .interval(Duration::from_millis(50), Duration::from_millis(100))
 }
 
-fn progress(p: &JobProgress) {
-    println!("    job {}: {} after {} ms ({} polls)", p.job_id, p.status, p.elapsed.as_millis(), p.polls);
+/// One line per status change, with the documented progress field when the service fills it.
+fn progress<J>(p: &JobProgress<'_, J>) {
+    if p.status_changed {
+        let done = p.progress.map(|done| format!(", {done}")).unwrap_or_default();
+        println!("    job {}: {}{done} after {} ms ({} polls)", p.job_id, p.status, p.elapsed.as_millis(), p.polls);
+    }
 }
 
 #[tokio::main]

@@ -11,9 +11,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Router;
-use hwcloud::geminidb::list_backups::{ListBackupsBackupType, ListBackupsDatastoreType, ListBackupsType};
-use hwcloud::geminidb::list_jobs::ListJobsStatus;
-use hwcloud::geminidb::types::{self, BackupDatastore, BackupStatus, BackupType, JobDetail, JobInstanceInfo};
+use hwcloud::geminidb::types::{
+    self, BackupDatastore, BackupStatus, BackupType, JobDetail, JobDetailStatus, JobInstanceInfo,
+    ListBackupsBackupType, ListBackupsDatastoreType, ListBackupsType,
+};
 use hwcloud::geminidb::{create_backup, delete_backup, list_backups, list_jobs};
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
@@ -177,7 +178,7 @@ async fn jobs(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQ
     input.name = q.get("name").map(|v| v.as_str().into());
     (input.offset, input.limit) = (q.int("offset")?, q.int("limit")?);
     ApiError::check(S, input.validate())?;
-    if matches!(input.status, Some(ListJobsStatus::Unknown(_))) {
+    if matches!(input.status, Some(JobDetailStatus::Unknown(_))) {
         return Err(ApiError::invalid(S, "`status` must be Running, Completed or Failed."));
     }
     let (start, end) = job_window(&input.start_time, &input.end_time)?;

@@ -6,12 +6,13 @@
 //! generated `hwcloud` models: request bodies are parsed into the generated `XRequestBody` types and every input
 //! is checked with the generated `validate()`, so the emulator refuses exactly what the client refuses.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let emulator = hwcloud_emulator::Emulator::builder().start().await?;
-//! let client = hwcloud::Client::new(emulator.runtime_client_builder().build()?);
+//! let client = emulator.client()?; // endpoints, region, project and credentials of this emulator
 //! let backups = client.ges().list_graph_backups().graph_id(emulator.graph_id()).send().await?;
-//! println!("{:?}", backups.backup_list);
+//! assert!(backups.backup_list().is_empty());
 //! # Ok(()) }
 //! ```
 
@@ -22,6 +23,7 @@ mod clock;
 mod config;
 mod errors;
 mod faults;
+mod fixture;
 mod geminidb;
 mod ges;
 mod iam;
@@ -41,5 +43,6 @@ pub use config::{
     DEFAULT_TAURUSDB_INSTANCE_ID,
 };
 pub use faults::FaultConfig;
+pub use fixture::FixtureError;
 pub use metadata::MetadataTokens;
 pub use server::Emulator;

@@ -30,7 +30,7 @@ use crate::state::{Cloud, Resource, Store};
 /// A running emulator. Dropping it stops every listener.
 #[derive(Debug)]
 pub struct Emulator {
-    app: AppState,
+    pub(crate) app: AppState,
     urls: HashMap<&'static str, String>,
     region: String,
     graphs: Vec<String>,
@@ -213,7 +213,17 @@ impl Emulator {
     /// the project, the region, and AK/SK credentials ([`Emulator::ak_sk_credentials`]); override any of them.
     /// It reads no environment variable and no file under `~/.huaweicloud`, so that tests are hermetic.
     pub fn runtime_client_builder(&self) -> ClientBuilder {
-        ClientBuilder::new()
+        self.aimed_builder()
+    }
+
+    /// A [`hwcloud::Client`] builder aimed at this emulator, with the defaults of
+    /// [`Emulator::runtime_client_builder`]; override any of them.
+    pub fn client_builder(&self) -> hwcloud::ClientBuilder {
+        self.aimed_builder()
+    }
+
+    fn aimed_builder<C: FromRuntime>(&self) -> ClientBuilder<C> {
+        ClientBuilder::<C>::default()
             .services(<hwcloud::Client as FromRuntime>::SERVICES)
             .env_lookup(|_| None)
             .region(self.region.clone())
@@ -225,9 +235,9 @@ impl Emulator {
             .credentials(self.ak_sk_credentials())
     }
 
-    /// A generated client on [`Emulator::runtime_client_builder`]'s defaults.
+    /// A [`hwcloud::Client`] on [`Emulator::client_builder`]'s defaults.
     pub fn client(&self) -> Result<hwcloud::Client, hwcloud::Error> {
-        Ok(hwcloud::Client::new(self.runtime_client_builder().build()?))
+        self.client_builder().build()
     }
 
     /// How many requests for `operation` of `service` reached the emulator (faulted and refused ones included).

@@ -8,9 +8,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use hwcloud::taurusdb::list_backups::ListBackupsBackupType;
 use hwcloud::taurusdb::types::{
-    self, BackupStatus, BackupType, FullBackup, FullBackupStatus, FullBackupType, JobInstance, MysqlDatastore,
+    self, BackupStatus, BackupType, FullBackup, FullBackupType, JobInstance, ListBackupsBackupType, MysqlDatastore,
 };
 use hwcloud::taurusdb::{create_backup, delete_backup, list_backups, show_job};
 use time::OffsetDateTime;
@@ -206,9 +205,9 @@ fn full_backup(backup: &Backup) -> FullBackup {
     out.begin_time = Some(crate::clock::with_offset(backup.timeline.started_at));
     out.end_time = backup.timeline.ended_at().map(crate::clock::with_offset);
     out.status = Some(match phase {
-        Phase::Pending | Phase::Running { .. } => FullBackupStatus::Building,
-        Phase::Succeeded => FullBackupStatus::Completed,
-        Phase::Failed(_) => FullBackupStatus::Failed,
+        Phase::Pending | Phase::Running { .. } => BackupStatus::Building,
+        Phase::Succeeded => BackupStatus::Completed,
+        Phase::Failed(_) => BackupStatus::Failed,
     });
     if phase.is_finished() {
         let minutes = backup.timeline.duration.as_secs().div_ceil(60);

@@ -91,11 +91,18 @@ async fn latency_is_added_and_trips_the_client_timeout() {
     client(&emu).taurusdb().list_backups().send().await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(1000));
 
-    let impatient =
-        emu.runtime_client_builder().attempt_timeout(Duration::from_millis(200)).retry(RetryConfig::disabled());
-    let impatient = hwcloud::Client::new(impatient.build().unwrap());
+    let impatient = emu
+        .client_builder()
+        .attempt_timeout(Duration::from_millis(200))
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
     match impatient.taurusdb().list_backups().send().await {
-        Err(hwcloud::Error::Timeout { .. }) => {}
+        Err(err @ hwcloud::Error::Timeout { .. }) => {
+            // The message states the limit that ran out, not only how long the call took.
+            assert!(err.to_string().contains("per-attempt timeout of 200 ms"), "{err}");
+            assert!(err.is_retryable() && !err.outcome_unknown(), "a listing is idempotent: {err:?}");
+        }
         other => panic!("expected a timeout, got {other:?}"),
     }
     emu.set_faults(FaultConfig::default());

@@ -29,7 +29,15 @@ async fn backup_lifecycle_create_wait_list_delete() {
     assert_eq!(listed.backups.unwrap()[0].status, Some(BackupStatus::Building));
 
     let mut seen = Vec::new();
-    let done = db.list_jobs().wait_for(&job_id, &fast_wait(), |p| seen.push(p.status.clone())).await.unwrap();
+    let done = db
+        .list_jobs()
+        .wait_for(&job_id, &fast_wait(), |p| {
+            if p.status_changed {
+                seen.push(p.status.to_owned())
+            }
+        })
+        .await
+        .unwrap();
     assert_eq!(done.jobs.unwrap()[0].status, Some(JobDetailStatus::Completed));
     assert_eq!(seen, ["Running", "Completed"]);
 

@@ -25,7 +25,15 @@ async fn backup_lifecycle_create_wait_import_export_list_delete() {
     assert_eq!(listed.backup_list.unwrap()[0].status, Some(GraphBackupStatus::BackingUp));
 
     let mut seen = Vec::new();
-    let done = ges.show_job().graph_id(graph).wait_for(&job_id, &fast_wait(), |p| seen.push(p.status.clone())).await;
+    let done = ges
+        .show_job()
+        .graph_id(graph)
+        .wait_for(&job_id, &fast_wait(), |p| {
+            if p.status_changed {
+                seen.push(p.status.to_owned())
+            }
+        })
+        .await;
     let done = done.unwrap();
     assert_eq!(done.status.unwrap().to_string(), "success");
     assert_eq!(done.job_id.as_deref(), Some(job_id.as_str()));

@@ -1,11 +1,11 @@
 //! Sending one call: building the URL and headers, authenticating, and the attempt loop with its retry rules.
 
-use crate::client::{Auth, Client};
+use crate::client::{Auth, Client, Timeouts};
 use crate::endpoint::Endpoints;
-use crate::error::{Error, TimeoutKind, Violation};
+use crate::error::{Cause, Error, TimeoutKind, Violation};
 use crate::error_body::service_error;
 use crate::operation::{Method, OperationSpec, RawResponse, Request};
-use crate::retry::Failure;
+use crate::retry::{Failure, RetryConfig};
 use crate::secret::Secret;
 use crate::sign;
 use bytes::Bytes;
@@ -15,6 +15,30 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::field::Empty;
 use tracing::{debug, info, Instrument};
+
+/// Per-call overrides of the client's time limits and retry policy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Time limits of this call instead of the client's.
+    pub timeouts: Option<Timeouts>,
+    /// Retry policy of this call instead of the client's.
+    pub retry: Option<RetryConfig>,
+}
+
+impl CallOptions {
+    /// Uses these time limits for the call.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// Uses this retry policy for the call.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+}
 
 /// A request made ready to send: the parts every attempt shares.
 struct Prepared {
@@ -34,6 +58,7 @@ struct Prepared {
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Bytes>,
     project_id: Option<String>,
+    timeouts: Timeouts,
 }
 
 /// How one attempt ended.
@@ -67,16 +92,21 @@ impl Client {
     /// non-idempotent operation is never sent twice once it may have reached the server. Any other status becomes
     /// [`Error::Service`].
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
-        self.call(request, true).await
+        self.call(request, true, CallOptions::default()).await
+    }
+
+    /// As [`Client::send`], with per-call time limits or retries.
+    pub async fn send_with(&self, request: Request, options: &CallOptions) -> Result<RawResponse, Error> {
+        self.call(request, true, *options).await
     }
 
     /// Sends without authentication (the IAM token request); boxed because the token cache calls it from inside
     /// [`Client::send`].
     pub(crate) fn send_unauthenticated(&self, request: Request) -> BoxFuture<'_, Result<RawResponse, Error>> {
-        Box::pin(self.call(request, false))
+        Box::pin(self.call(request, false, CallOptions::default()))
     }
 
-    async fn call(&self, request: Request, authenticate: bool) -> Result<RawResponse, Error> {
+    async fn call(&self, request: Request, authenticate: bool, options: CallOptions) -> Result<RawResponse, Error> {
         let op = request.operation;
         // Facts known at the end (attempts, status, request id, duration) are recorded once, when the call ends.
         let span = tracing::info_span!(
@@ -91,18 +121,25 @@ impl Client {
             duration_ms = Empty,
         );
         let started = Instant::now();
+        let timeouts = options.timeouts.unwrap_or(self.inner.timeouts);
+        let retry = options.retry.unwrap_or(self.inner.retry);
         let mut sends = 0u32;
-        let attempts = self.attempts(request, authenticate, started, &mut sends).instrument(span.clone());
-        let result = match tokio::time::timeout(self.inner.timeouts.total, attempts).await {
+        let attempts =
+            self.attempts(request, authenticate, started, timeouts, retry, &mut sends).instrument(span.clone());
+        let result = match tokio::time::timeout(timeouts.total, attempts).await {
             Ok(result) => result,
-            Err(_) => {
-                Err(Error::Timeout { operation: op.name, kind: TimeoutKind::Total, elapsed_ms: ms(started.elapsed()) })
-            }
+            Err(_) => Err(Error::Timeout {
+                operation: op,
+                kind: TimeoutKind::Total,
+                limit_ms: ms(timeouts.total),
+                elapsed_ms: ms(started.elapsed()),
+                // The loop is cut wherever it was; for a request that may already be on its way, nobody knows.
+                outcome_unknown: !op.idempotent && sends > 0,
+            }),
         };
         let (status, request_id) = match &result {
             Ok(raw) => (Some(raw.status), raw.request_id.as_deref()),
-            Err(Error::Service(e)) => (Some(e.status), e.request_id.as_deref()),
-            Err(_) => (None, None),
+            Err(e) => (e.http_status(), e.request_id()),
         };
         span.record("attempt", sends);
         if let Some(status) = status {
@@ -125,12 +162,13 @@ impl Client {
         request: Request,
         authenticate: bool,
         started: Instant,
+        timeouts: Timeouts,
+        retry: RetryConfig,
         sends: &mut u32,
     ) -> Result<RawResponse, Error> {
-        let mut prepared = self.prepare(request, started)?;
+        let mut prepared = self.prepare(request, started, timeouts)?;
         let op = prepared.op;
-        let retry = self.inner.retry;
-        let deadline = started + self.inner.timeouts.total;
+        let deadline = started + timeouts.total;
         let mut failures = 0u32;
         // The IAM token refused with 401, to renew before the next send; a call renews at most once.
         let mut rejected: Option<Secret> = None;
@@ -171,7 +209,7 @@ impl Client {
                 debug!(attempt, "giving up: no attempts left");
                 return Err(error);
             }
-            let delay = wait.unwrap_or_else(|| retry.backoff(failures));
+            let delay = wait.unwrap_or_else(|| retry.backoff_before(failures));
             if delay >= deadline.saturating_duration_since(Instant::now()) {
                 debug!(attempt, delay_ms = ms(delay), "giving up: the wait would outlast the call's total timeout");
                 return Err(error);
@@ -213,7 +251,7 @@ impl Client {
             return Ok(Outcome::Success(raw));
         }
         let wait = crate::retry::retry_after(&answer.headers);
-        let error = Error::Service(Box::new(service_error(op.name, answer.status, request_id, &answer.body)));
+        let error = Error::Service(service_error(op, answer.status, request_id, &answer.body));
         Ok(match (answer.status, token) {
             (401, Some(token)) => Outcome::Unauthorized { token, error },
             (status, _) => Outcome::Failed { failure: Failure::Status(status), error, wait },
@@ -221,9 +259,9 @@ impl Client {
     }
 
     /// Everything about the request that does not change between attempts.
-    fn prepare(&self, request: Request, started: Instant) -> Result<Prepared, Error> {
+    fn prepare(&self, request: Request, started: Instant, timeouts: Timeouts) -> Result<Prepared, Error> {
         let op = request.operation;
-        check_path(op.name, &request.path)?;
+        check_path(op, &request.path)?;
         let endpoints = self.endpoints_of(op.service)?;
         let wire_query = sign::canonical_query(&request.query);
         // Defaults the request may override. The official SDKs send `Content-Type` on every request, body or not.
@@ -235,15 +273,15 @@ impl Client {
         for (name, value) in request.headers {
             match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
                 (Ok(name), Ok(value)) => set(&mut headers, name, value),
-                _ => bad.push(Violation {
-                    field: name.to_owned(),
-                    rule: "header_value",
-                    message: "cannot be sent in an HTTP header (control characters or line breaks); remove them".into(),
-                }),
+                _ => bad.push(Violation::new(
+                    name,
+                    "header_value",
+                    "cannot be sent in an HTTP header (control characters or line breaks); remove them",
+                )),
             }
         }
         if !bad.is_empty() {
-            return Err(Error::InvalidInput { operation: op.name, violations: bad });
+            return Err(Error::InvalidInput { operation: op, violations: bad });
         }
         let (endpoint_index, base) = endpoints.current();
         let (url, host) = target(op, base, &request.path, &wire_query)?;
@@ -260,6 +298,7 @@ impl Client {
             headers,
             body: request.body,
             project_id: request.project_id,
+            timeouts,
         })
     }
 
@@ -321,8 +360,8 @@ impl Client {
 
     /// One exchange, bounded by the attempt timeout and what is left of the total.
     async fn exchange(&self, p: &Prepared, headers: HeaderMap, deadline: Instant) -> Result<Answer, (Failure, Error)> {
-        let name = p.op.name;
-        let attempt_limit = self.inner.timeouts.attempt;
+        let op = p.op;
+        let attempt_limit = p.timeouts.attempt;
         let remaining = deadline.saturating_duration_since(Instant::now());
         let mut builder = self.inner.http.request(method(p.op.method), p.url.clone()).headers(headers);
         if let Some(body) = &p.body {
@@ -337,13 +376,21 @@ impl Client {
         };
         match tokio::time::timeout(attempt_limit.min(remaining), exchange).await {
             Ok(Ok(answer)) => Ok(answer),
-            Ok(Err(e)) => Err(classify(name, &e, p.started)),
+            Ok(Err(e)) => Err(classify(p, e)),
             Err(_) => {
-                let kind = if remaining <= attempt_limit { TimeoutKind::Total } else { TimeoutKind::Attempt };
-                Err((
-                    Failure::AttemptTimeout,
-                    Error::Timeout { operation: name, kind, elapsed_ms: ms(p.started.elapsed()) },
-                ))
+                let (kind, limit) = if remaining <= attempt_limit {
+                    (TimeoutKind::Total, p.timeouts.total)
+                } else {
+                    (TimeoutKind::Attempt, attempt_limit)
+                };
+                let error = Error::Timeout {
+                    operation: op,
+                    kind,
+                    limit_ms: ms(limit),
+                    elapsed_ms: ms(p.started.elapsed()),
+                    outcome_unknown: !op.idempotent,
+                };
+                Err((Failure::AttemptTimeout, error))
             }
         }
     }
@@ -378,7 +425,7 @@ fn secret_value(secret: &Secret) -> Result<HeaderValue, Error> {
 
 /// Refuses paths no HTTP client can send as given: a `.`/`..` segment (even percent-encoded, URL parsers resolve
 /// it and the call would reach another resource), or a `?`/`#` that would cut the path short.
-fn check_path(operation: &'static str, path: &str) -> Result<(), Error> {
+fn check_path(operation: &'static OperationSpec, path: &str) -> Result<(), Error> {
     let dot_segment = path.split('/').any(is_dot_segment);
     let message = if !path.starts_with('/') {
         "must start with `/`"
@@ -390,8 +437,7 @@ fn check_path(operation: &'static str, path: &str) -> Result<(), Error> {
     } else {
         return Ok(());
     };
-    let violation = Violation { field: "path".into(), rule: "path", message: message.into() };
-    Err(Error::InvalidInput { operation, violations: vec![violation] })
+    Err(Error::InvalidInput { operation, violations: vec![Violation::new("path", "path", message)] })
 }
 
 /// `.` or `..`, also percent-encoded (`%2E`, `.%2e`, ...), without allocating: this runs on every call.
@@ -429,7 +475,7 @@ fn target(op: &OperationSpec, base: &str, path: &str, wire_query: &str) -> Resul
         text.push_str(wire_query);
     }
     let url = url::Url::parse(&text)
-        .map_err(|e| Error::Config(format!("{}: cannot build a URL from endpoint {base:?}: {e}", op.name)))?;
+        .map_err(|e| Error::Config(format!("{op}: cannot build a URL from endpoint {base:?}: {e}")))?;
     let host = url.host_str().unwrap_or_default();
     let host = match url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -461,20 +507,29 @@ fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
     inner.is_some_and(|inner| is_tls_error(inner))
 }
 
-fn classify(operation: &'static str, e: &reqwest::Error, started: Instant) -> (Failure, Error) {
-    let elapsed_ms = ms(started.elapsed());
-    if e.is_connect() && unreachable(e) {
-        (Failure::Unreachable, Error::Connect { operation, message: chain(e) })
-    } else if e.is_connect() {
-        if e.is_timeout() {
-            (Failure::Connect, Error::Timeout { operation, kind: TimeoutKind::Connect, elapsed_ms })
-        } else {
-            (Failure::Connect, Error::Connect { operation, message: chain(e) })
+/// Turns a reqwest failure of one attempt into what the retry rules and the caller need.
+fn classify(p: &Prepared, e: reqwest::Error) -> (Failure, Error) {
+    let operation = p.op;
+    let elapsed_ms = ms(p.started.elapsed());
+    let (connect, timeout, unreachable) = (e.is_connect(), e.is_timeout(), unreachable(&e));
+    let message = chain(&e);
+    let source: Option<Cause> = Some(Box::new(e.without_url()));
+    // Only a failure to connect proves that nothing reached the server.
+    let outcome_unknown = !connect && !operation.idempotent;
+    match (connect, timeout) {
+        (true, _) if unreachable => (Failure::Unreachable, Error::Connect { operation, message, source }),
+        (true, true) => {
+            let limit_ms = ms(p.timeouts.connect);
+            let error = Error::Timeout { operation, kind: TimeoutKind::Connect, limit_ms, elapsed_ms, outcome_unknown };
+            (Failure::Connect, error)
         }
-    } else if e.is_timeout() {
-        (Failure::AttemptTimeout, Error::Timeout { operation, kind: TimeoutKind::Attempt, elapsed_ms })
-    } else {
-        (Failure::Transport, Error::Transport { operation, message: chain(e) })
+        (true, false) => (Failure::Connect, Error::Connect { operation, message, source }),
+        (false, true) => {
+            let limit_ms = ms(p.timeouts.attempt);
+            let error = Error::Timeout { operation, kind: TimeoutKind::Attempt, limit_ms, elapsed_ms, outcome_unknown };
+            (Failure::AttemptTimeout, error)
+        }
+        (false, false) => (Failure::Transport, Error::Transport { operation, message, source, outcome_unknown }),
     }
 }
 
@@ -518,14 +573,27 @@ fn ms(duration: Duration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::check_path;
+    use crate::operation::{Method, OperationSpec, ServiceSpec};
+
+    static SERVICE: ServiceSpec =
+        ServiceSpec { name: "s", sdk_name: "S", regions: &[], global_endpoint: None, errors: &[] };
+    static OP: OperationSpec = OperationSpec {
+        service: &SERVICE,
+        name: "op",
+        method: Method::Get,
+        path_template: "/",
+        success: &[200],
+        idempotent: true,
+        not_found: &[],
+    };
 
     #[test]
     fn dot_segments_and_cut_paths_are_refused() {
         for bad in ["/v2/p/..", "/v2/%2E%2E/x", "/v2/.%2e/x", "/v2/./x", "v2/x", "/v2/a?b", "/v2/a#b"] {
-            assert!(check_path("op", bad).is_err(), "{bad}");
+            assert!(check_path(&OP, bad).is_err(), "{bad}");
         }
         for good in ["/v2/p/graphs/g%2F1/backups", "/v2/..x/a", "/v2/%2E%2E%2Fx"] {
-            assert!(check_path("op", good).is_ok(), "{good}");
+            assert!(check_path(&OP, good).is_ok(), "{good}");
         }
     }
 

@@ -24,6 +24,7 @@ pub const USER_AGENT: &str = concat!("hwcloud-rust/", env!("CARGO_PKG_VERSION"))
 
 /// The time limits of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Establishing one connection (TCP + TLS). Only applies to the client's own HTTP stack, not to one given
     /// with [`ClientBuilder::http_client`].
@@ -37,6 +38,26 @@ pub struct Timeouts {
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts { connect: Duration::from_secs(10), attempt: Duration::from_secs(30), total: Duration::from_secs(120) }
+    }
+}
+
+impl Timeouts {
+    /// Limit for establishing one connection.
+    pub fn connect(mut self, limit: Duration) -> Self {
+        self.connect = limit;
+        self
+    }
+
+    /// Limit for one attempt.
+    pub fn attempt(mut self, limit: Duration) -> Self {
+        self.attempt = limit;
+        self
+    }
+
+    /// Limit for the whole call, retries included.
+    pub fn total(mut self, limit: Duration) -> Self {
+        self.total = limit;
+        self
     }
 }
 

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 pub fn decode<T: DeserializeOwned>(op: &'static OperationSpec, raw: &RawResponse) -> Result<T, Error> {
     let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &raw.body };
     let error = |path: String, message: String| Error::Decode {
-        operation: op.name,
+        operation: op,
         status: raw.status,
         request_id: raw.request_id.clone(),
         path,

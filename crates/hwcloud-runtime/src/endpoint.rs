@@ -179,12 +179,14 @@ mod tests {
             ("cn-north-4", "https://gaussdb.cn-north-4.myhuaweicloud.com/"),
         ],
         global_endpoint: None,
+        errors: &[],
     };
     static GLOBAL: ServiceSpec = ServiceSpec {
         name: "iam",
         sdk_name: "IAM",
         regions: &[("cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com")],
         global_endpoint: Some("https://iam.myhuaweicloud.com"),
+        errors: &[],
     };
 
     fn sources(region: Option<&str>, vars: &'static [(&'static str, &'static str)]) -> Sources {

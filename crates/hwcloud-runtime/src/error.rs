@@ -1,9 +1,15 @@
-//! The one error type of the client, matchable by kind.
+//! The one error type of the client: matchable by kind, and answering the questions a program asks of a failure
+//! (what code, which request, is it worth retrying, is the thing already gone, might it have happened anyway).
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
+
+use crate::operation::OperationSpec;
 
 /// One broken rule of one input field: what the caller must change before anything can be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// Field name as documented (wire name), e.g. `project_id` or `X-Language`.
     pub field: String,
@@ -11,6 +17,13 @@ pub struct Violation {
     pub rule: &'static str,
     /// What is wrong and what to do, without quoting secret values.
     pub message: String,
+}
+
+impl Violation {
+    /// A broken rule of `field`.
+    pub fn new(field: impl Into<String>, rule: &'static str, message: impl Into<String>) -> Self {
+        Violation { field: field.into(), rule, message: message.into() }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -21,6 +34,7 @@ impl fmt::Display for Violation {
 
 /// Which time limit ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
     /// Establishing the TCP/TLS connection.
     Connect,
@@ -40,11 +54,12 @@ impl fmt::Display for TimeoutKind {
     }
 }
 
-/// A documented service error: a non-success HTTP status with whatever the body said.
+/// A service error: a non-success HTTP status with whatever the body said.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServiceError {
-    /// The operation that failed (snake_case id).
-    pub operation: &'static str,
+    /// The operation that failed.
+    pub operation: &'static OperationSpec,
     /// The HTTP status the server answered with.
     pub status: u16,
     /// Error code such as `GES.7024` or `DBS.200022`, from any of the documented body shapes.
@@ -55,6 +70,36 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     /// The start of the raw body (bounded), for bodies that are not JSON or not of a known shape.
     pub body_snippet: String,
+    /// The request is not idempotent and the status (a 5xx) does not say whether it was carried out.
+    pub outcome_unknown: bool,
+}
+
+impl ServiceError {
+    /// The error code, e.g. `DBS.201010`.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The server's message.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request id to quote to support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// What the documentation's error code table says to do about this code.
+    pub fn solution(&self) -> Option<&'static str> {
+        let code = self.code.as_deref()?;
+        self.operation.service.error_code(code).map(|c| c.solution).filter(|s| !s.is_empty())
+    }
+
+    /// Whether the code is one the documentation gives for "the resource this operation acts on does not exist".
+    pub fn is_not_found(&self) -> bool {
+        self.code.as_deref().is_some_and(|code| self.operation.not_found.contains(&code))
+    }
 }
 
 impl fmt::Display for ServiceError {
@@ -68,19 +113,61 @@ impl fmt::Display for ServiceError {
             None if !self.body_snippet.is_empty() => write!(f, ": body {:?}", self.body_snippet)?,
             None => {}
         }
-        write!(f, " (request id: {})", self.request_id.as_deref().unwrap_or("none"))
+        if let Some(solution) = self.solution() {
+            write!(f, " — help: {solution}")?;
+        }
+        write!(f, " (request id: {})", self.request_id.as_deref().unwrap_or("none"))?;
+        if self.outcome_unknown {
+            f.write_str(OUTCOME_UNKNOWN)?;
+        }
+        Ok(())
     }
 }
 
+const OUTCOME_UNKNOWN: &str = "; the request may have been carried out: check before repeating it";
+
+/// The response of the call that started a job, kept on an error of the wait that followed, so that the ids it
+/// carries (the new backup's, the job's) are not lost. Read it with [`Error::started_output`].
+#[derive(Clone, Default)]
+pub struct Started(Option<(Arc<dyn Any + Send + Sync>, &'static str)>);
+
+impl Started {
+    /// Keeps `output`, the decoded response of the starting call.
+    pub fn new<T: Any + Send + Sync>(output: T) -> Self {
+        Started(Some((Arc::new(output), std::any::type_name::<T>())))
+    }
+
+    fn get<T: Any>(&self) -> Option<&T> {
+        self.0.as_ref().and_then(|(output, _)| output.downcast_ref())
+    }
+}
+
+impl fmt::Debug for Started {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some((_, name)) => write!(f, "Started({name})"),
+            None => f.write_str("Started(none)"),
+        }
+    }
+}
+
+/// What a transport failure was caused by, kept for [`std::error::Error::source`].
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 /// Every way a call can fail.
+///
+/// Besides matching on the variant, the methods answer what a program usually needs to know:
+/// [`code`](Error::code), [`request_id`](Error::request_id), [`is_retryable`](Error::is_retryable),
+/// [`is_not_found`](Error::is_not_found), [`outcome_unknown`](Error::outcome_unknown),
+/// [`solution`](Error::solution).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input broke documented rules; nothing was sent.
-    #[error("invalid input for {operation}, nothing was sent: {}", join(violations))]
+    #[error("{operation}: invalid input, nothing was sent: {}", join(violations))]
     InvalidInput {
         /// The operation whose input was refused.
-        operation: &'static str,
+        operation: &'static OperationSpec,
         /// Every broken rule, not just the first.
         violations: Vec<Violation>,
     },
@@ -89,45 +176,58 @@ pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
 
-    /// The request could not be completed at the HTTP level.
-    #[error("{operation}: connection failed: {message}")]
+    /// No connection could be made: nothing reached the server.
+    #[error("{operation}: could not connect: {message}")]
     Connect {
         /// The operation being called.
-        operation: &'static str,
+        operation: &'static OperationSpec,
         /// What the connector reported (DNS, refused, TLS handshake...).
         message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<Cause>,
     },
 
     /// A time limit ran out.
-    #[error("{operation}: {kind} after {elapsed_ms} ms")]
+    #[error("{operation}: {kind} of {limit_ms} ms reached ({elapsed_ms} ms into the call){}",
+        if *outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
     Timeout {
         /// The operation being called.
-        operation: &'static str,
+        operation: &'static OperationSpec,
         /// Which limit ran out.
         kind: TimeoutKind,
+        /// The limit that ran out.
+        limit_ms: u64,
         /// How long the call had been running when it gave up.
         elapsed_ms: u64,
+        /// The request is not idempotent and may have reached the server before the time ran out.
+        outcome_unknown: bool,
     },
 
-    /// Another transport failure (connection dropped mid-response, TLS, ...).
-    #[error("{operation}: transport error: {message}")]
+    /// The connection failed after it was made (dropped, reset, unreadable response).
+    #[error("{operation}: transport error: {message}{}", if *outcome_unknown { OUTCOME_UNKNOWN } else { "" })]
     Transport {
         /// The operation being called.
-        operation: &'static str,
+        operation: &'static OperationSpec,
         /// What the HTTP stack reported.
         message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<Cause>,
+        /// The request is not idempotent and may have been carried out before the connection failed.
+        outcome_unknown: bool,
     },
 
     /// The service answered with a non-success status.
     #[error("{0}")]
-    Service(Box<ServiceError>),
+    Service(ServiceError),
 
     /// A success response whose body does not fit the documented model.
     #[error("{operation}: could not decode HTTP {status} response at `{path}`: {message} (request id: {})",
         request_id.as_deref().unwrap_or("none"))]
     Decode {
         /// The operation whose response did not decode.
-        operation: &'static str,
+        operation: &'static OperationSpec,
         /// The (successful) HTTP status of the response.
         status: u16,
         /// `X-Request-Id` of the response, to quote to support.
@@ -142,7 +242,7 @@ pub enum Error {
     #[error("{operation}: paging stopped: {message}")]
     Paging {
         /// The listing operation.
-        operation: &'static str,
+        operation: &'static OperationSpec,
         /// What went wrong and why iteration stopped.
         message: String,
     },
@@ -156,10 +256,12 @@ pub enum Error {
         status: String,
         /// The server's failure reason, when it gives one.
         reason: Option<String>,
+        /// The response of the call that started the job, when the error comes from `send_and_wait`.
+        started: Started,
     },
 
     /// The asynchronous job did not finish within the wait limit; it may still be running on the server.
-    #[error("job {job_id} still not finished after {waited_ms} ms (last status: {})",
+    #[error("job {job_id} still not finished after {waited_ms} ms (last status: {}); it may still finish",
         last_status.as_deref().unwrap_or("unknown"))]
     JobTimedOut {
         /// The job being waited for.
@@ -168,6 +270,19 @@ pub enum Error {
         last_status: Option<String>,
         /// How long the waiter waited.
         waited_ms: u64,
+        /// The response of the call that started the job, when the error comes from `send_and_wait`.
+        started: Started,
+    },
+
+    /// Reading the job's status failed, so it is not known how the job ended; it may still be running.
+    #[error("job {job_id}: could not read its status: {source}")]
+    JobPollFailed {
+        /// The job being waited for.
+        job_id: String,
+        /// Why the status could not be read.
+        source: Box<Error>,
+        /// The response of the call that started the job, when the error comes from `send_and_wait`.
+        started: Started,
     },
 }
 
@@ -176,12 +291,59 @@ fn join(violations: &[Violation]) -> String {
 }
 
 impl Error {
+    /// The operation that failed, when the error belongs to one.
+    pub fn operation(&self) -> Option<&'static OperationSpec> {
+        match self {
+            Error::InvalidInput { operation, .. }
+            | Error::Connect { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Paging { operation, .. } => Some(operation),
+            Error::Service(e) => Some(e.operation),
+            Error::JobPollFailed { source, .. } => source.operation(),
+            Error::Config(_) | Error::JobFailed { .. } | Error::JobTimedOut { .. } => None,
+        }
+    }
+
     /// The service error, when the server answered with a non-success status.
-    pub fn as_service(&self) -> Option<&ServiceError> {
+    pub fn as_service_error(&self) -> Option<&ServiceError> {
         match self {
             Error::Service(e) => Some(e),
+            Error::JobPollFailed { source, .. } => source.as_service_error(),
             _ => None,
         }
+    }
+
+    /// The service's error code, e.g. `GES.7024`.
+    pub fn code(&self) -> Option<&str> {
+        self.as_service_error().and_then(ServiceError::code)
+    }
+
+    /// The service's error message.
+    pub fn message(&self) -> Option<&str> {
+        self.as_service_error().and_then(ServiceError::message)
+    }
+
+    /// The request id of the failed response (`X-Request-Id`), to quote to support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => self.as_service_error().and_then(ServiceError::request_id),
+        }
+    }
+
+    /// The HTTP status of the failed response, when one arrived.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Decode { status, .. } => Some(*status),
+            _ => self.as_service_error().map(|e| e.status),
+        }
+    }
+
+    /// What the documentation's error code table says to do about the service's error code.
+    pub fn solution(&self) -> Option<&'static str> {
+        self.as_service_error().and_then(ServiceError::solution)
     }
 
     /// The violated rules, when the input was refused before sending.
@@ -190,5 +352,73 @@ impl Error {
             Error::InvalidInput { violations, .. } => violations,
             _ => &[],
         }
+    }
+
+    /// Whether the service said that the resource this operation acts on does not exist, with one of the codes
+    /// its documentation gives for that (e.g. `GES.7024` for a GES backup, `DBS.201010` for a TaurusDB one).
+    pub fn is_not_found(&self) -> bool {
+        self.as_service_error().is_some_and(ServiceError::is_not_found)
+    }
+
+    /// Whether a non-idempotent request (a create, an import...) may have been carried out although the call
+    /// failed: the connection broke or the time ran out after sending, or a 5xx came back. Check (e.g. list
+    /// the backups) before repeating it, or it may be done twice.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Timeout { outcome_unknown, .. } | Error::Transport { outcome_unknown, .. } => *outcome_unknown,
+            Error::Service(e) => e.outcome_unknown,
+            _ => false,
+        }
+    }
+
+    /// Whether sending the same request again later may succeed and is safe: connection failures, throttling
+    /// (429), and for requests that cannot be carried out twice by mistake, 5xx, timeouts and dropped
+    /// connections. Invalid input, configuration errors and definite service answers are not retryable; neither
+    /// is anything whose [`outcome_unknown`](Error::outcome_unknown) is true.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connect { .. } => true,
+            Error::Timeout { outcome_unknown, .. } | Error::Transport { outcome_unknown, .. } => !outcome_unknown,
+            Error::Service(e) => matches!(e.status, 429 | 500 | 502 | 503 | 504) && !e.outcome_unknown,
+            _ => false,
+        }
+    }
+
+    /// The job a job error is about.
+    pub fn job_id(&self) -> Option<&str> {
+        match self {
+            Error::JobFailed { job_id, .. }
+            | Error::JobTimedOut { job_id, .. }
+            | Error::JobPollFailed { job_id, .. } => Some(job_id),
+            _ => None,
+        }
+    }
+
+    /// The decoded response of the call that started the job, when `send_and_wait` failed while waiting: e.g.
+    /// `err.started_output::<CreateBackupOutput>()` still has the new backup's id.
+    pub fn started_output<T: Any>(&self) -> Option<&T> {
+        match self {
+            Error::JobFailed { started, .. }
+            | Error::JobTimedOut { started, .. }
+            | Error::JobPollFailed { started, .. } => started.get(),
+            _ => None,
+        }
+    }
+
+    /// Attaches the starting call's output to a job error (other errors are returned unchanged).
+    pub fn with_started(mut self, output: Started) -> Self {
+        if let Error::JobFailed { started, .. }
+        | Error::JobTimedOut { started, .. }
+        | Error::JobPollFailed { started, .. } = &mut self
+        {
+            *started = output;
+        }
+        self
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Error::Service(e)
     }
 }

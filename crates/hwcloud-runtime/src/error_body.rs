@@ -5,6 +5,7 @@
 //! nested one level down (IAM: `{"error": {"code": 400, "message": ...}}`). Gateways may also answer with HTML.
 
 use crate::error::ServiceError;
+use crate::operation::OperationSpec;
 use serde_json::{Map, Value};
 
 /// How much of a raw body is kept in [`ServiceError::body_snippet`].
@@ -15,7 +16,7 @@ const MESSAGE_KEYS: &[&str] = &["error_msg", "errorMessage", "errorMsg", "messag
 
 /// Builds the error of a failed call; never fails, whatever the body holds.
 pub(crate) fn service_error(
-    operation: &'static str,
+    operation: &'static OperationSpec,
     status: u16,
     request_id: Option<String>,
     body: &[u8],
@@ -31,6 +32,8 @@ pub(crate) fn service_error(
         message,
         request_id: request_id.or(body_request_id),
         body_snippet: snippet(body),
+        // A 5xx does not say whether the backend carried the request out before failing.
+        outcome_unknown: !operation.idempotent && (500..600).contains(&status),
     }
 }
 
@@ -85,9 +88,28 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operation::{Method, ServiceSpec};
+
+    static SERVICE: ServiceSpec =
+        ServiceSpec { name: "s", sdk_name: "S", regions: &[], global_endpoint: None, errors: &[] };
+    static OP: OperationSpec = OperationSpec {
+        service: &SERVICE,
+        name: "op",
+        method: Method::Post,
+        path_template: "/",
+        success: &[200],
+        idempotent: false,
+        not_found: &[],
+    };
 
     fn parse(body: &str) -> ServiceError {
-        service_error("op", 400, None, body.as_bytes())
+        service_error(&OP, 400, None, body.as_bytes())
+    }
+
+    #[test]
+    fn a_5xx_on_a_non_idempotent_call_leaves_the_outcome_unknown() {
+        assert!(service_error(&OP, 503, None, b"").outcome_unknown);
+        assert!(!service_error(&OP, 409, None, b"").outcome_unknown);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::call::CallOptions;
 use crate::client::Client;
 use crate::decode::decode;
 use crate::error::Error;
@@ -14,18 +15,15 @@ pub trait OperationInput: Clone + Send + Sync + 'static {
     type Output: DeserializeOwned + Send + 'static;
 
     /// Static facts about the operation.
-    fn operation() -> &'static OperationSpec;
+    const OPERATION: &'static OperationSpec;
 
-    /// Whether the call still needs the client's project id: its path has `{project_id}` and the caller left it
-    /// unset. [`Client::execute`] then resolves one (see [`Client::resolve_project_id`]) before
-    /// [`OperationInput::into_request`], which fills it synchronously from [`Client::project_id`].
-    fn needs_project_id(&self) -> bool {
-        Self::operation().path_template.contains("{project_id}")
+    /// The input's project id, for operations scoped to a project: left unset, the client fills in its own.
+    fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
+        None
     }
 
-    /// Fills what the client configures for every call (the project id, when the caller left it unset), checks
-    /// every documented rule, and builds the request. Nothing is sent when this fails.
-    fn into_request(self, client: &Client) -> Result<Request, Error>;
+    /// Checks every documented rule, then builds the request. Nothing is sent when this fails.
+    fn to_request(&self) -> Result<Request, Error>;
 
     /// Keeps the response's status and request id on the output.
     fn set_meta(output: &mut Self::Output, meta: ResponseMeta);
@@ -36,15 +34,42 @@ impl Client {
     /// input needs and the client lacks is looked up first (AK/SK credentials with a region), once the service's
     /// endpoint is known.
     pub async fn execute<I: OperationInput>(&self, input: I) -> Result<I::Output, Error> {
-        if input.needs_project_id() {
-            // An unknown region fails here, before the lookup sends anything.
-            self.endpoints_of(I::operation().service)?;
-            self.resolve_project_id().await?;
-        }
-        let request = input.into_request(self)?;
-        let raw = self.send(request).await?;
-        let mut output: I::Output = decode(I::operation(), &raw)?;
+        self.execute_with(input, &CallOptions::default()).await
+    }
+
+    /// As [`Client::execute`], with per-call timeouts or retries.
+    pub async fn execute_with<I: OperationInput>(
+        &self,
+        mut input: I,
+        options: &CallOptions,
+    ) -> Result<I::Output, Error> {
+        self.fill_project_id(I::OPERATION, &mut input).await?;
+        let request = input.to_request()?;
+        let raw = self.send_with(request, options).await?;
+        let mut output: I::Output = decode(I::OPERATION, &raw)?;
         I::set_meta(&mut output, ResponseMeta::from(&raw));
         Ok(output)
+    }
+
+    /// Fills the client's project id into an input that is scoped to a project and names none, looking it up
+    /// first when needed (AK/SK credentials with a region, see [`Client::resolve_project_id`]).
+    async fn fill_project_id<I: OperationInput>(&self, op: &'static OperationSpec, input: &mut I) -> Result<(), Error> {
+        let Some(slot) = input.project_id_mut() else { return Ok(()) };
+        if slot.is_some() {
+            return Ok(());
+        }
+        // An unknown region fails here, before the lookup sends anything.
+        self.endpoints_of(op.service)?;
+        match self.resolve_project_id().await? {
+            Some(project) => {
+                *slot = Some(project.to_owned());
+                Ok(())
+            }
+            None => Err(Error::Config(format!(
+                "{op} needs a project id and none is configured: set one on the client \
+                 (`Client::builder().project_id(..)` or the HUAWEICLOUD_SDK_PROJECT_ID variable), or on this call \
+                 with `.project_id(..)`"
+            ))),
+        }
     }
 }

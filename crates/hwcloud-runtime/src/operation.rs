@@ -3,8 +3,8 @@
 
 use bytes::Bytes;
 
-/// A service as the spec describes it: its names and the base URL of each region it is offered in.
-#[derive(Debug)]
+/// A service as the spec describes it: its names, the base URL of each region it is offered in, and its
+/// documented error codes. `Debug` shows only the name.
 pub struct ServiceSpec {
     /// Module name in the spec, e.g. `ges`; also the key for endpoint overrides.
     pub name: &'static str,
@@ -16,6 +16,36 @@ pub struct ServiceSpec {
     /// The base URL for a region not in `regions`, and when no region is set; only global services (IAM) have
     /// one, for the others an unknown region is an error listing the known ones.
     pub global_endpoint: Option<&'static str>,
+    /// The documentation's error code table.
+    pub errors: &'static [ErrorCode],
+}
+
+impl ServiceSpec {
+    /// The documented entry for an error code, if the documentation lists it.
+    pub fn error_code(&self, code: &str) -> Option<&'static ErrorCode> {
+        self.errors.iter().find(|e| e.code == code)
+    }
+}
+
+/// One row of a service's documented error code table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorCode {
+    /// The HTTP status the code comes with.
+    pub status: u16,
+    /// The code, e.g. `GES.7024`.
+    pub code: &'static str,
+    /// The documented error message.
+    pub message: &'static str,
+    /// What the documentation says to do (empty when it says nothing).
+    pub solution: &'static str,
+}
+
+impl ErrorCode {
+    /// A row of the table, as generated from the spec.
+    pub const fn new(status: u16, code: &'static str, message: &'static str, solution: &'static str) -> Self {
+        ErrorCode { status, code, message, solution }
+    }
 }
 
 /// HTTP methods the spec can declare.
@@ -46,8 +76,7 @@ impl Method {
     }
 }
 
-/// Static facts about one operation, generated from its spec file.
-#[derive(Debug)]
+/// Static facts about one operation, generated from its spec file. Displays (and debugs) as `service.operation`.
 pub struct OperationSpec {
     /// The service the operation belongs to (decides the endpoint).
     pub service: &'static ServiceSpec,
@@ -61,11 +90,46 @@ pub struct OperationSpec {
     pub success: &'static [u16],
     /// Whether repeating the request is harmless; decides which failures may be retried.
     pub idempotent: bool,
+    /// Error codes that mean "the resource this operation acts on does not exist" (see
+    /// [`crate::Error::is_not_found`]).
+    pub not_found: &'static [&'static str],
 }
+
+impl std::fmt::Display for OperationSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.service.name, self.name)
+    }
+}
+
+impl std::fmt::Debug for OperationSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OperationSpec({self})")
+    }
+}
+
+impl std::fmt::Debug for ServiceSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ServiceSpec({})", self.name)
+    }
+}
+
+/// Services and operations are statics: each is equal only to itself.
+macro_rules! identity_eq {
+    ($($ty:ty),*) => {$(
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                std::ptr::eq(self, other)
+            }
+        }
+        impl Eq for $ty {}
+    )*};
+}
+identity_eq!(ServiceSpec, OperationSpec);
 
 /// One call, ready to be sent: the path is already filled and each parameter percent-encoded.
 ///
 /// `Debug` shows the body's size only: bodies may carry secrets (the IAM token request carries a password).
+#[non_exhaustive]
 pub struct Request {
     /// What is being called.
     pub operation: &'static OperationSpec,
@@ -99,6 +163,27 @@ impl Request {
     pub fn new(operation: &'static OperationSpec, path: String) -> Self {
         Request { operation, path, query: Vec::new(), headers: Vec::new(), body: None, project_id: None }
     }
+
+    /// Adds a query parameter, when set.
+    pub fn push_query<T: std::fmt::Display>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.query.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds a query parameter once per value of a list, when set.
+    pub fn push_query_all<T: std::fmt::Display>(&mut self, name: &'static str, values: &Option<Vec<T>>) {
+        for value in values.iter().flatten() {
+            self.query.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds a header, when set.
+    pub fn push_header<T: std::fmt::Display>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_string()));
+        }
+    }
 }
 
 /// What a successful call returned, before decoding.
@@ -116,6 +201,7 @@ pub struct RawResponse {
 
 /// Status and request id of a decoded response, kept on every generated output.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// HTTP status of the response.
     pub status: u16,

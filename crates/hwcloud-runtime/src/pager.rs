@@ -5,9 +5,11 @@
 //! an earlier one ends the walk with [`Error::Paging`], and so does fetching more pages than the first page's
 //! total allows.
 
+use crate::call::CallOptions;
 use crate::client::Client;
 use crate::error::{Error, Violation};
 use crate::execute::OperationInput;
+use crate::operation::OperationSpec;
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -41,7 +43,7 @@ pub fn fingerprint<T: Serialize + ?Sized>(items: &T) -> u64 {
 ///
 /// The first page is yielded even when empty (it carries the total); later empty pages are not.
 pub fn pages<P, F, Fut>(
-    operation: &'static str,
+    operation: &'static OperationSpec,
     start_offset: i64,
     limit: i64,
     fetch: F,
@@ -57,7 +59,7 @@ where
 /// Pages of a listing whose `offset` is a 1-based page number (e.g. GeminiDB): `fetch(page, limit)` is called
 /// with `first_page`, `first_page + 1`, ... until the listing ends, with the same stop rules as [`pages`].
 pub fn numbered_pages<P, F, Fut>(
-    operation: &'static str,
+    operation: &'static OperationSpec,
     first_page: i64,
     limit: i64,
     fetch: F,
@@ -104,26 +106,23 @@ pub trait PagedInput: OperationInput {
     const LIMIT_FIELD: &'static str;
     /// The offset the caller set, if any.
     fn offset(&self) -> Option<i64>;
-    /// The page size the caller set, else the documented default, if there is one.
+    /// The page size the caller set, else the documented default, else the documented maximum.
     fn limit(&self) -> Option<i64>;
     /// A copy of this input asking for one page.
     fn with_page(&self, offset: i32, limit: i32) -> Self;
 }
 
-/// Every page of a generated listing, fetched lazily one at a time with [`Client::execute`], from the offset set
-/// on `input` (or the first page), with the stop rules of [`pages`].
-pub fn paginate<I>(client: Client, input: I) -> BoxStream<'static, Result<I::Output, Error>>
+/// Every page of a generated listing, fetched lazily one at a time with [`Client::execute_with`], from the offset
+/// set on `input` (or the first page), with the stop rules of [`pages`].
+pub fn paginate<I>(client: Client, input: I, options: CallOptions) -> BoxStream<'static, Result<I::Output, Error>>
 where
     I: PagedInput,
     I::Output: Page,
 {
-    let operation = I::operation().name;
+    let operation = I::OPERATION;
     let Some(limit) = input.limit() else {
-        let violation = Violation {
-            field: I::LIMIT_FIELD.to_owned(),
-            rule: "required",
-            message: format!("has no documented default, so paging needs it: set `.{}(...)`", I::LIMIT_FIELD),
-        };
+        let message = format!("has no documented default, so paging needs it: set `.{}(...)`", I::LIMIT_FIELD);
+        let violation = Violation::new(I::LIMIT_FIELD, "required", message);
         let error = Error::InvalidInput { operation, violations: vec![violation] };
         return stream::once(async move { Err(error) }).boxed();
     };
@@ -134,7 +133,7 @@ where
             (Ok(offset), Ok(limit)) => Ok(input.with_page(offset, limit)),
             _ => Err(Error::Paging { operation, message: format!("offset {offset} does not fit the API's Integer") }),
         };
-        async move { client.execute(page?).await }
+        async move { client.execute_with(page?, &options).await }
     };
     match I::UNIT {
         PageUnit::Items => pages(operation, start.unwrap_or(0), limit, fetch).boxed(),
@@ -162,7 +161,7 @@ struct Walk<F> {
 }
 
 fn walk<P, F, Fut>(
-    operation: &'static str,
+    operation: &'static OperationSpec,
     start: Offset,
     limit: i64,
     fetch: F,

@@ -2,6 +2,9 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::error::{Error, Violation};
+use crate::operation::OperationSpec;
+
 /// Everything except `A-Za-z0-9-_.~` is encoded, as the official SDKs do for path parameters.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
@@ -13,6 +16,18 @@ pub fn encode_segment(value: &str) -> String {
         return value.replace('.', "%2E");
     }
     utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// One mandatory path parameter, encoded as its segment. A missing value, or `.`/`..` (which would address
+/// another resource once a URL parser resolves it), is refused as input naming the parameter.
+pub fn segment(operation: &'static OperationSpec, field: &str, value: Option<&str>) -> Result<String, Error> {
+    let refuse =
+        |rule, message: &str| Error::InvalidInput { operation, violations: vec![Violation::new(field, rule, message)] };
+    match value {
+        None => Err(refuse("required", "is mandatory")),
+        Some("." | "..") => Err(refuse("path_segment", "cannot be `.` or `..`: it fills one path segment; give an id")),
+        Some(value) => Ok(encode_segment(value)),
+    }
 }
 
 #[cfg(test)]

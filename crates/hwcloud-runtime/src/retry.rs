@@ -14,6 +14,7 @@ use std::time::Duration;
 /// when it would
 /// outlast the call's total timeout, the call fails at once with the server's answer instead of sleeping in vain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts per call, the first included (`1` disables retries).
     pub max_attempts: u32,
@@ -39,9 +40,22 @@ impl RetryConfig {
         RetryConfig { max_attempts: 1, ..RetryConfig::default() }
     }
 
+    /// Attempts per call, the first included.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The first backoff bound and its cap.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+
     /// Full-jitter backoff before retry number `retry` (1 for the first retry): uniform in
     /// `[0, min(max_backoff, initial_backoff * 2^(retry-1))]`.
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+    pub(crate) fn backoff_before(&self, retry: u32) -> Duration {
         let exp = retry.saturating_sub(1).min(31);
         let bound = self.initial_backoff.saturating_mul(1u32 << exp).min(self.max_backoff);
         let millis = u64::try_from(bound.as_millis()).unwrap_or(u64::MAX);
@@ -111,9 +125,9 @@ mod tests {
             max_backoff: Duration::from_millis(300),
         };
         for _ in 0..200 {
-            assert!(c.backoff(1) <= Duration::from_millis(100));
-            assert!(c.backoff(2) <= Duration::from_millis(200));
-            assert!(c.backoff(40) <= Duration::from_millis(300));
+            assert!(c.backoff_before(1) <= Duration::from_millis(100));
+            assert!(c.backoff_before(2) <= Duration::from_millis(200));
+            assert!(c.backoff_before(40) <= Duration::from_millis(300));
         }
     }
 

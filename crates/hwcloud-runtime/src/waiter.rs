@@ -1,15 +1,16 @@
 //! Waiting for an asynchronous job (a backup being created, exported, deleted...) to finish.
 //!
-//! The waiter polls with growing intervals, reports status changes, and stops at the first final state or when
-//! the caller's time limit runs out. It knows nothing about a service's job format: the generated code supplies
-//! how to fetch a job and how to read its state.
+//! The waiter polls with growing intervals, reports every poll, and stops at the first final state or when the
+//! caller's time limit runs out. It knows nothing about a service's job format: the generated code supplies how
+//! to fetch a job and how to read its state.
 
-use crate::error::Error;
+use crate::error::{Error, Started};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 /// How long and how often to poll.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up (with [`Error::JobTimedOut`]) after this long; the job may still finish on the server.
     pub timeout: Duration,
@@ -33,6 +34,27 @@ impl Default for WaitOptions {
     }
 }
 
+impl WaitOptions {
+    /// Gives up after `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Polls first after `initial`, then at most every `max`.
+    pub fn interval(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_interval = initial;
+        self.max_interval = max;
+        self
+    }
+
+    /// Grows the wait between polls by `multiplier` each time.
+    pub fn multiplier(mut self, multiplier: f64) -> Self {
+        self.multiplier = multiplier;
+        self
+    }
+}
+
 /// Where a job is, as far as waiting is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobState {
@@ -44,37 +66,56 @@ pub enum JobState {
     Failed,
 }
 
-/// Reported to the progress callback whenever the job's status text changes (and on the first poll).
+/// What one poll says about a job, as read by the generated code from the job operation's response.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobProgress {
-    /// The job being waited for.
-    pub job_id: String,
+pub struct JobView {
+    /// Where the job is.
+    pub state: JobState,
     /// Its status as the server printed it, e.g. `Running`.
     pub status: String,
+    /// The server's failure reason, when it gives one.
+    pub reason: Option<String>,
+    /// The documented progress field (e.g. `60%`), when the service has one and the server filled it.
+    pub progress: Option<String>,
+}
+
+/// Reported to the progress callback after every poll.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct JobProgress<'a, J> {
+    /// The job being waited for.
+    pub job_id: &'a str,
+    /// Its status as the server printed it, e.g. `Running`.
+    pub status: &'a str,
+    /// Whether the status differs from the previous poll's (always true on the first poll).
+    pub status_changed: bool,
+    /// The documented progress field, e.g. `60%`, when the server filled it.
+    pub progress: Option<&'a str>,
     /// Time since waiting started.
     pub elapsed: Duration,
     /// Polls so far, this one included.
     pub polls: u32,
+    /// The whole response of this poll, with every documented field.
+    pub job: &'a J,
 }
 
-/// Polls `fetch(job_id)` until `classify` says the job succeeded (returns the last job read) or failed
+/// Polls `fetch(job_id)` until `read` says the job succeeded (returns the last job read) or failed
 /// ([`Error::JobFailed`] with the server's reason), or `options.timeout` passes ([`Error::JobTimedOut`] with the last
-/// status seen). An error from `fetch` ends the wait with that error (the client has already retried it).
+/// status seen). A failing `fetch` (already retried by the client) ends the wait with [`Error::JobPollFailed`].
 ///
-/// `classify` returns the state, the status text as printed by the server, and the failure reason if any.
 /// The last poll happens at the time limit; waiting can exceed it by at most the duration of that one fetch.
-pub async fn wait_for_job<J, F, Fut, C, P>(
+pub async fn wait_for_job<J, F, Fut, R, P>(
     job_id: &str,
     mut fetch: F,
-    classify: C,
+    read: R,
     options: &WaitOptions,
     mut on_progress: P,
 ) -> Result<J, Error>
 where
     F: FnMut(&str) -> Fut,
     Fut: Future<Output = Result<J, Error>>,
-    C: Fn(&J) -> (JobState, String, Option<String>),
-    P: FnMut(&JobProgress),
+    R: Fn(&J) -> JobView,
+    P: FnMut(&JobProgress<'_, J>),
 {
     let started = Instant::now();
     let multiplier = options.multiplier.max(1.0);
@@ -82,22 +123,45 @@ where
     let mut polls = 0u32;
     let mut last_status: Option<String> = None;
     loop {
-        let job = fetch(job_id).await?;
+        let job = fetch(job_id).await.map_err(|source| Error::JobPollFailed {
+            job_id: job_id.to_owned(),
+            source: Box::new(source),
+            started: Started::default(),
+        })?;
         polls = polls.saturating_add(1);
-        let (state, status, reason) = classify(&job);
+        let view = read(&job);
         let elapsed = started.elapsed();
-        tracing::debug!(job_id, status = status.as_str(), polls, elapsed_ms = millis(elapsed), "polled job");
-        if last_status.as_deref() != Some(status.as_str()) {
-            on_progress(&JobProgress { job_id: job_id.to_owned(), status: status.clone(), elapsed, polls });
-        }
-        match state {
+        tracing::debug!(job_id, status = view.status.as_str(), polls, elapsed_ms = millis(elapsed), "polled job");
+        on_progress(&JobProgress {
+            job_id,
+            status: &view.status,
+            status_changed: last_status.as_deref() != Some(view.status.as_str()),
+            progress: view.progress.as_deref(),
+            elapsed,
+            polls,
+            job: &job,
+        });
+        match view.state {
             JobState::Succeeded => return Ok(job),
-            JobState::Failed => return Err(Error::JobFailed { job_id: job_id.to_owned(), status, reason }),
-            JobState::InProgress => last_status = Some(status),
+            JobState::Failed => {
+                let JobView { status, reason, .. } = view;
+                return Err(Error::JobFailed {
+                    job_id: job_id.to_owned(),
+                    status,
+                    reason,
+                    started: Started::default(),
+                });
+            }
+            JobState::InProgress => last_status = Some(view.status),
         }
         let remaining = options.timeout.saturating_sub(elapsed);
         if remaining.is_zero() {
-            return Err(Error::JobTimedOut { job_id: job_id.to_owned(), last_status, waited_ms: millis(elapsed) });
+            return Err(Error::JobTimedOut {
+                job_id: job_id.to_owned(),
+                last_status,
+                waited_ms: millis(elapsed),
+                started: Started::default(),
+            });
         }
         tokio::time::sleep(interval.min(remaining)).await;
         interval = Duration::try_from_secs_f64(interval.as_secs_f64() * multiplier)

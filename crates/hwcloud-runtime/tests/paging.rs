@@ -4,7 +4,7 @@ mod support;
 
 use futures::{StreamExt, TryStreamExt};
 use hwcloud_runtime::pager::{self, Page};
-use hwcloud_runtime::waiter::{wait_for_job, JobProgress, JobState, WaitOptions};
+use hwcloud_runtime::waiter::{wait_for_job, JobProgress, JobState, JobView, WaitOptions};
 use hwcloud_runtime::{decode, Error, Request};
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -47,7 +47,7 @@ fn listing(n: i64, with_total: bool) -> impl Fn(i64, i64) -> Backups {
 /// Runs `pages` over a synchronous page source, recording every (offset, limit) fetched.
 async fn walk(source: impl Fn(i64, i64) -> Backups, limit: i64) -> (Result<Vec<String>, Error>, Vec<(i64, i64)>) {
     let calls = RefCell::new(Vec::new());
-    let stream = pager::pages("list_backups", 0, limit, |offset, limit| {
+    let stream = pager::pages(&support::LIST, 0, limit, |offset, limit| {
         calls.borrow_mut().push((offset, limit));
         let page = source(offset, limit);
         async move { Ok::<_, Error>(page) }
@@ -84,7 +84,7 @@ async fn stop_rules_with_and_without_a_total() {
 #[tokio::test]
 async fn pages_are_fetched_lazily_and_the_first_empty_page_is_yielded() {
     let fetched = RefCell::new(0);
-    let mut stream = pager::pages("list_backups", 0, 2, |offset, limit| {
+    let mut stream = pager::pages(&support::LIST, 0, 2, |offset, limit| {
         *fetched.borrow_mut() += 1;
         let page = listing(5, true)(offset, limit);
         async move { Ok::<_, Error>(page) }
@@ -94,7 +94,7 @@ async fn pages_are_fetched_lazily_and_the_first_empty_page_is_yielded() {
     assert_eq!((first.backups.len(), first.total(), *fetched.borrow()), (2, Some(5), 1));
     drop(stream);
 
-    let pages: Vec<Backups> = pager::pages("list_backups", 0, 5, |offset, limit| {
+    let pages: Vec<Backups> = pager::pages(&support::LIST, 0, 5, |offset, limit| {
         let page = listing(0, true)(offset, limit);
         async move { Ok::<_, Error>(page) }
     })
@@ -112,7 +112,7 @@ async fn a_server_ignoring_offset_ends_in_an_error_not_a_loop() {
         let (items, calls) = walk(ignoring, 10).await;
         let err = items.unwrap_err();
         assert!(
-            matches!(&err, Error::Paging { operation: "list_backups", message } if message.contains("offset")),
+            matches!(&err, Error::Paging { operation, message } if operation.name == "list_backups" && message.contains("offset")),
             "{err:?}"
         );
         assert_eq!(calls.len(), 2, "stopped at the first repeated page");
@@ -142,7 +142,7 @@ async fn a_listing_longer_than_its_total_is_cut_off() {
 
 #[tokio::test]
 async fn errors_and_bad_limits_end_the_walk() {
-    let failing = pager::pages("list_backups", 0, 10, |offset, limit| async move {
+    let failing = pager::pages(&support::LIST, 0, 10, |offset, limit| async move {
         if offset == 0 {
             Ok(listing(100, false)(offset, limit))
         } else {
@@ -154,7 +154,7 @@ async fn errors_and_bad_limits_end_the_walk() {
     assert!(matches!(results[1], Err(Error::Config(_))));
 
     let zero: Vec<_> =
-        pager::pages("list_backups", 0, 0, |o, l| async move { Ok(listing(5, true)(o, l)) }).collect().await;
+        pager::pages(&support::LIST, 0, 0, |o, l| async move { Ok(listing(5, true)(o, l)) }).collect().await;
     assert!(matches!(zero.as_slice(), [Err(Error::Paging { .. })]));
 }
 
@@ -167,7 +167,7 @@ async fn numbered_pages_count_pages_not_items() {
         async move { Ok::<_, Error>(page) }
     };
     let items: Vec<String> =
-        pager::items(pager::numbered_pages("query_backups", 1, 10, by_page)).try_collect().await.unwrap();
+        pager::items(pager::numbered_pages(&support::LIST, 1, 10, by_page)).try_collect().await.unwrap();
     assert_eq!(items, names(0..25));
     assert_eq!(calls.into_inner(), vec![1, 2, 3]);
 }
@@ -194,7 +194,7 @@ async fn pages_through_a_real_server() {
             decode::<Backups>(&support::LIST, &raw)
         }
     };
-    let items: Vec<String> = pager::items(pager::pages("list_backups", 0, 3, fetch)).try_collect().await.unwrap();
+    let items: Vec<String> = pager::items(pager::pages(&support::LIST, 0, 3, fetch)).try_collect().await.unwrap();
     assert_eq!(items, names(0..7));
 }
 
@@ -204,21 +204,44 @@ struct Job {
     reason: Option<&'static str>,
 }
 
-fn classify(job: &Job) -> (JobState, String, Option<String>) {
+fn classify(job: &Job) -> JobView {
     let state = match job.status {
         "Success" => JobState::Succeeded,
         "Failed" => JobState::Failed,
         _ => JobState::InProgress,
     };
-    (state, job.status.to_owned(), job.reason.map(str::to_owned))
+    let progress = (job.status == "Running").then(|| "50%".to_owned());
+    JobView { state, status: job.status.to_owned(), reason: job.reason.map(str::to_owned), progress }
 }
 
 fn quick(timeout_ms: u64) -> WaitOptions {
-    WaitOptions {
-        timeout: Duration::from_millis(timeout_ms),
-        initial_interval: Duration::from_millis(5),
-        max_interval: Duration::from_millis(20),
-        multiplier: 2.0,
+    WaitOptions::default()
+        .timeout(Duration::from_millis(timeout_ms))
+        .interval(Duration::from_millis(5), Duration::from_millis(20))
+        .multiplier(2.0)
+}
+
+/// What the progress callback saw on one poll.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    status: String,
+    changed: bool,
+    progress: Option<String>,
+    polls: u32,
+    elapsed: Duration,
+}
+
+fn record(seen: &mut Vec<Seen>) -> impl FnMut(&JobProgress<'_, Job>) + '_ {
+    move |p| {
+        assert_eq!(p.job_id, "job-1");
+        assert_eq!(p.job.status, p.status);
+        seen.push(Seen {
+            status: p.status.to_owned(),
+            changed: p.status_changed,
+            progress: p.progress.map(str::to_owned),
+            polls: p.polls,
+            elapsed: p.elapsed,
+        });
     }
 }
 
@@ -236,26 +259,33 @@ fn scripted(
 }
 
 #[tokio::test]
-async fn a_job_that_succeeds_is_returned_with_progress_on_each_change() {
+async fn a_job_that_succeeds_is_returned_with_every_poll_reported() {
     let script: &[_] = &[("Pending", None), ("Running", None), ("Running", None), ("Running", None), ("Success", None)];
-    let mut progress: Vec<JobProgress> = Vec::new();
-    let job =
-        wait_for_job("job-1", scripted(script), classify, &quick(10_000), |p: &JobProgress| progress.push(p.clone()))
-            .await
-            .unwrap();
+    let mut progress = Vec::new();
+    let job = wait_for_job("job-1", scripted(script), classify, &quick(10_000), record(&mut progress)).await.unwrap();
     assert_eq!(job.status, "Success");
-    let seen: Vec<(&str, u32)> = progress.iter().map(|p| (p.status.as_str(), p.polls)).collect();
-    assert_eq!(seen, [("Pending", 1), ("Running", 2), ("Success", 5)]);
-    assert!(progress.iter().all(|p| p.job_id == "job-1"));
+    let seen: Vec<(&str, bool, Option<&str>, u32)> =
+        progress.iter().map(|p| (p.status.as_str(), p.changed, p.progress.as_deref(), p.polls)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("Pending", true, None, 1),
+            ("Running", true, Some("50%"), 2),
+            ("Running", false, Some("50%"), 3),
+            ("Running", false, Some("50%"), 4),
+            ("Success", true, None, 5)
+        ]
+    );
     assert!(progress.windows(2).all(|w| w[0].elapsed <= w[1].elapsed));
 }
 
 #[tokio::test]
 async fn a_failed_job_surfaces_the_servers_reason() {
     let script: &[_] = &[("Running", None), ("Failed", Some("OBS bucket not found"))];
-    let err =
-        wait_for_job("job-1", scripted(script), classify, &quick(10_000), |_: &JobProgress| {}).await.unwrap_err();
-    let Error::JobFailed { job_id, status, reason } = &err else { panic!("{err:?}") };
+    let err = wait_for_job("job-1", scripted(script), classify, &quick(10_000), |_: &JobProgress<'_, Job>| {})
+        .await
+        .unwrap_err();
+    let Error::JobFailed { job_id, status, reason, .. } = &err else { panic!("{err:?}") };
     assert_eq!(
         (job_id.as_str(), status.as_str(), reason.as_deref()),
         ("job-1", "Failed", Some("OBS bucket not found"))
@@ -267,8 +297,10 @@ async fn a_failed_job_surfaces_the_servers_reason() {
 async fn a_job_that_never_finishes_times_out_with_its_last_status() {
     let script: &[_] = &[("Pending", None), ("Running", None)];
     let started = Instant::now();
-    let err = wait_for_job("job-1", scripted(script), classify, &quick(300), |_: &JobProgress| {}).await.unwrap_err();
-    let Error::JobTimedOut { job_id, last_status, waited_ms } = &err else { panic!("{err:?}") };
+    let err = wait_for_job("job-1", scripted(script), classify, &quick(300), |_: &JobProgress<'_, Job>| {})
+        .await
+        .unwrap_err();
+    let Error::JobTimedOut { job_id, last_status, waited_ms, .. } = &err else { panic!("{err:?}") };
     assert_eq!((job_id.as_str(), last_status.as_deref()), ("job-1", Some("Running")));
     assert!(*waited_ms >= 300, "{waited_ms}");
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
@@ -276,10 +308,13 @@ async fn a_job_that_never_finishes_times_out_with_its_last_status() {
 }
 
 #[tokio::test]
-async fn a_fetch_error_ends_the_wait() {
+async fn a_fetch_error_ends_the_wait_naming_the_job() {
     let fetch = |_: &str| std::future::ready(Err::<Job, _>(Error::Config("gone".into())));
-    let err = wait_for_job("job-1", fetch, classify, &quick(1_000), |_: &JobProgress| {}).await.unwrap_err();
-    assert!(matches!(err, Error::Config(_)));
+    let err = wait_for_job("job-1", fetch, classify, &quick(1_000), |_: &JobProgress<'_, Job>| {}).await.unwrap_err();
+    let Error::JobPollFailed { job_id, source, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(job_id, "job-1");
+    assert!(matches!(**source, Error::Config(_)));
+    assert_eq!(err.job_id(), Some("job-1"));
 }
 
 #[test]

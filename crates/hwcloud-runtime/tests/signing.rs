@@ -298,10 +298,19 @@ async fn verifying_server() -> (Seen, String) {
     (seen, format!("http://{addr}"))
 }
 
-static SVC: ServiceSpec = ServiceSpec { name: "svc", sdk_name: "SVC", regions: &[], global_endpoint: None };
+static SVC: ServiceSpec =
+    ServiceSpec { name: "svc", sdk_name: "SVC", regions: &[], global_endpoint: None, errors: &[] };
 
 const fn op(method: Method) -> OperationSpec {
-    OperationSpec { service: &SVC, name: "signed_call", method, path_template: "/", success: &[200], idempotent: true }
+    OperationSpec {
+        service: &SVC,
+        name: "signed_call",
+        method,
+        path_template: "/",
+        success: &[200],
+        idempotent: true,
+        not_found: &[],
+    }
 }
 static GET: OperationSpec = op(Method::Get);
 static POST: OperationSpec = op(Method::Post);
@@ -407,6 +416,6 @@ async fn a_server_with_another_secret_refuses_the_signature() {
         .build()
         .unwrap();
     let err = client.send(Request::new(&GET, "/v3/x".into())).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(401));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(401));
     assert!(!seen.0.lock().unwrap().pop().unwrap().verified);
 }

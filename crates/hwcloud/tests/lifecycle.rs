@@ -117,7 +117,7 @@ async fn pager_stops_on_a_server_that_ignores_offset() {
         let (client, requests) = listing(25, true, report_total).await;
         let result = tokio::time::timeout(Duration::from_secs(10), collect_ids(&client, 10)).await.expect("ends");
         match result {
-            Err(Error::Paging { operation, .. }) => assert_eq!(operation, "list_graph_backups"),
+            Err(Error::Paging { operation, .. }) => assert_eq!(operation.name, "list_graph_backups"),
             other => panic!("expected a paging error, got {other:?}"),
         }
         assert!(requests.load(Ordering::SeqCst) <= 4, "stopped early (total reported: {report_total})");
@@ -174,12 +174,10 @@ async fn jobs_server() -> (Client, Jobs) {
 }
 
 fn quick() -> WaitOptions {
-    WaitOptions {
-        timeout: Duration::from_millis(400),
-        initial_interval: Duration::from_millis(5),
-        max_interval: Duration::from_millis(20),
-        multiplier: 2.0,
-    }
+    WaitOptions::default()
+        .timeout(Duration::from_millis(400))
+        .interval(Duration::from_millis(5), Duration::from_millis(20))
+        .multiplier(2.0)
 }
 
 #[tokio::test]
@@ -191,11 +189,13 @@ async fn waiter_follows_a_job_to_success_and_reports_progress() {
         .ges()
         .show_job()
         .graph_id("g-1")
-        .wait_for("j1", &quick(), |p| seen.push(p.status.clone()))
+        .wait_for("j1", &quick(), |p| seen.push((p.status.to_owned(), p.status_changed)))
         .await
         .expect("job succeeds");
     assert_eq!(job.job_id.as_deref(), Some("j1"));
-    assert_eq!(seen, ["pending", "running", "success"], "one report per status change");
+    let changes: Vec<&str> = seen.iter().filter(|(_, changed)| *changed).map(|(s, _)| s.as_str()).collect();
+    assert_eq!(changes, ["pending", "running", "success"], "status changes are marked");
+    assert_eq!(seen.len(), 4, "every poll is reported");
 }
 
 #[tokio::test]

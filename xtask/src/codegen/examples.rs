@@ -1,28 +1,62 @@
-//! The documented examples as generated tests: responses decode and re-encode to the same JSON, requests pass
-//! validation.
+//! The documented examples: as generated tests (responses decode and re-encode to the same JSON, requests pass
+//! validation), and as each operation's rustdoc example, which runs against the emulator in `cargo test`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value as Json;
 
-use super::model::Ctx;
-use super::operation::{op_names, InputField, Place};
+use super::operation::{literal_tokens, InputField, Op, Place};
 use crate::spec::check::{field_type, response_fields, TypeTable};
-use crate::spec::load::Located;
-use crate::spec::model::{Field, OperationFile};
+use crate::spec::model::{ExampleRequest, Field};
 use crate::spec::types::{Scalar, TypeExpr};
 
-pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[InputField<'_>]) -> TokenStream {
-    let op = &file.value;
-    let n = op_names(op);
+/// The concrete values a documented example request gives its parameters (placeholders left out).
+struct ExampleValues {
+    /// `(field index, raw text)` of path and query parameters.
+    params: Vec<(usize, String)>,
+    /// Path parameters printed as `{placeholder}`.
+    placeholders: Vec<String>,
+    /// The parsed body, when the example has one.
+    body: Option<Json>,
+}
+
+fn example_values(fields: &[InputField<'_>], template: &str, ex: &ExampleRequest) -> ExampleValues {
+    let mut params = Vec::new();
+    let mut placeholders = Vec::new();
+    let url = ex.line.split_whitespace().nth(1).unwrap_or("");
+    let after_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let path_and_query = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("");
+    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let find = |place: Place, name: &str| fields.iter().position(|f| f.place == place && f.rust.field.name == name);
+    for (t, actual) in template.split('/').zip(path.split('/')) {
+        let Some(name) = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else { continue };
+        if actual.starts_with('{') {
+            placeholders.push(name.to_owned());
+        } else if let Some(i) = find(Place::Path, name) {
+            params.push((i, actual.to_owned()));
+        }
+    }
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if let (Some(i), false) = (find(Place::Query, k), v.starts_with('{')) {
+            params.push((i, v.to_owned()));
+        }
+    }
+    let body = ex.body.as_deref().and_then(|b| serde_json::from_str(b).ok());
+    ExampleValues { params, placeholders, body }
+}
+
+pub fn example_tests(op: &Op<'_>) -> TokenStream {
+    let ctx = op.ctx;
+    let o = op.o;
     let mut tests = Vec::new();
-    for (i, ex) in op.examples.responses.iter().enumerate() {
+    for (i, ex) in o.examples.responses.iter().enumerate() {
         let Some(text) = &ex.body else { continue };
-        let response = op.responses.iter().find(|r| r.status == ex.status);
+        let response = o.responses.iter().find(|r| r.status == ex.status);
         let (target, rows): (TokenStream, Vec<&Field>) = match (&ex.reference, response) {
             (Some(r), _) => (ctx.type_path(r), ctx.table.types[r.as_str()].fields.iter().collect()),
-            (None, Some(resp)) if op.success.contains(&ex.status) => {
-                let output = &n.output;
+            (None, Some(resp)) if o.success.contains(&ex.status) => {
+                let output = &op.n.output;
                 (quote! { #output }, response_fields(resp.body.as_ref(), &ctx.table))
             }
             (None, Some(resp)) => match resp.body.as_ref().and_then(|b| b.reference.as_deref()) {
@@ -47,44 +81,28 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
             }
         });
     }
-    for (i, ex) in op.examples.requests.iter().enumerate() {
-        let mut sets = Vec::new();
-        let mut placeholders = Vec::new();
-        let url = ex.line.split_whitespace().nth(1).unwrap_or("");
-        let after_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-        let path_and_query = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("");
-        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-        let template: Vec<&str> = op.path.split('/').collect();
-        for (t, actual) in template.iter().zip(path.split('/')) {
-            if let Some(name) = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                if let Some(f) = fields.iter().find(|f| f.place == Place::Path && f.rust.field.name == name) {
-                    if actual.starts_with('{') {
-                        placeholders.push(name.to_owned());
-                    } else {
-                        sets.extend(assign(f, actual));
-                    }
-                }
-            }
-        }
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            if let Some(f) = fields.iter().find(|f| f.place == Place::Query && f.rust.field.name == k) {
-                if v.starts_with('{') {
-                    continue;
-                }
-                sets.extend(assign(f, v));
-            }
-        }
-        let body = match (&ex.body, &op.request_body) {
+    for (i, ex) in o.examples.requests.iter().enumerate() {
+        let values = example_values(&op.fields, &o.path, ex);
+        let mut sets: Vec<TokenStream> = values
+            .params
+            .iter()
+            .filter_map(|(i, raw)| {
+                let f = &op.fields[*i];
+                let id = &f.rust.ident;
+                let value = if f.rust.is_enum { Some(quote! { #raw.into() }) } else { string_or_literal(f, raw) };
+                value.map(|v| quote! { #id: Some(#v) })
+            })
+            .collect();
+        let body = match (&ex.body, &o.request_body) {
             (Some(text), Some(_)) => {
-                let body_ident = &n.body;
+                let body_ident = &op.n.body;
                 let text = text.as_str();
-                for f in fields.iter().filter(|f| f.place == Place::Body) {
+                for f in op.fields.iter().filter(|f| f.place == Place::Body) {
                     let id = &f.rust.ident;
-                    sets.push(if f.rust.optional {
-                        quote! { #id: body.#id.clone() }
-                    } else {
+                    sets.push(if f.mandatory() {
                         quote! { #id: Some(body.#id.clone()) }
+                    } else {
+                        quote! { #id: body.#id.clone() }
                     });
                 }
                 quote! {
@@ -94,13 +112,13 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
             }
             _ => quote! {},
         };
-        let input_ident = &n.input;
-        let rest = if sets.len() < fields.len() {
+        let input_ident = &op.n.input;
+        let rest = if sets.len() < op.fields.len() {
             quote! { ..#input_ident::default() }
         } else {
             quote! {}
         };
-        let input_expr = quote! { #input_ident { #(#sets,)* #rest } };
+        let placeholders = &values.placeholders;
         let name = format_ident!("example_request_{}_passes_validation", i);
         let doc = example_doc(Some(&ex.title), ex.correction.as_deref());
         tests.push(quote! {
@@ -108,7 +126,7 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
             #[test]
             fn #name() {
                 #body
-                let input = #input_expr;
+                let input = #input_ident { #(#sets,)* #rest };
                 let placeholders: &[&str] = &[#(#placeholders),*];
                 if let Err(err) = input.validate() {
                     for v in err.violations() {
@@ -130,6 +148,13 @@ pub fn example_tests(ctx: &Ctx<'_>, file: &Located<OperationFile>, fields: &[Inp
     }
 }
 
+fn string_or_literal(f: &InputField<'_>, raw: &str) -> Option<TokenStream> {
+    match f.rust.expr {
+        TypeExpr::Scalar(Scalar::String) => Some(quote! { #raw.to_owned() }),
+        _ => literal_tokens(&f.rust, raw),
+    }
+}
+
 fn example_doc(title: Option<&str>, correction: Option<&str>) -> TokenStream {
     let mut lines = vec![format!("Documented example: {}", super::docs::escape(title.unwrap_or("(untitled)")))];
     if let Some(c) = correction {
@@ -138,17 +163,82 @@ fn example_doc(title: Option<&str>, correction: Option<&str>) -> TokenStream {
     super::docs::attrs(&lines)
 }
 
-fn assign(f: &InputField<'_>, raw: &str) -> Option<TokenStream> {
-    let id = &f.rust.ident;
-    let value = match f.rust.expr {
-        TypeExpr::Scalar(Scalar::Integer) => raw.parse::<i32>().map(|v| quote! { #v }).ok(),
-        TypeExpr::Scalar(Scalar::Long) => raw.parse::<i64>().map(|v| quote! { #v }).ok(),
-        TypeExpr::Scalar(Scalar::Boolean) => raw.parse::<bool>().map(|v| quote! { #v }).ok(),
-        _ if f.rust.enum_def.is_some() => Some(quote! { #raw.into() }),
-        TypeExpr::Scalar(Scalar::String) => Some(quote! { #raw.to_owned() }),
-        _ => None,
-    };
-    value.map(|v| quote! { #id: Some(#v) })
+/// The rustdoc example of an operation: a complete program that creates the client, calls, and reads the result,
+/// run by `cargo test --doc` against the emulator. Required values come from the documented example request when
+/// it prints one, and from the emulator (an existing graph, instance, backup or job) for resource ids.
+pub fn doc_example(op: &Op<'_>) -> Vec<String> {
+    let o = op.o;
+    let values = o.examples.requests.first().map(|ex| example_values(&op.fields, &o.path, ex));
+    let service = &op.ctx.service.name;
+    let operation = &o.operation;
+    let mut hidden = vec![
+        "# #[tokio::main(flavor = \"current_thread\")]".to_owned(),
+        "# async fn main() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+        "# let emulator = hwcloud_emulator::Emulator::builder().start().await?;".to_owned(),
+    ];
+    let mut calls = Vec::new();
+    for (i, f) in op.fields.iter().enumerate() {
+        if !f.mandatory() || f.client_supplied() {
+            continue;
+        }
+        let name = f.rust.name();
+        let wire = &f.rust.field.name;
+        let is_id = wire == "id" || wire.ends_with("_id");
+        let literal = values.as_ref().and_then(|v| {
+            let from_params = v.params.iter().find(|(j, _)| *j == i).map(|(_, raw)| raw.clone());
+            let from_body =
+                (f.place == Place::Body).then(|| v.body.as_ref()?.get(wire.as_str()).map(json_text)).flatten();
+            from_params.or(from_body)
+        });
+        match literal.filter(|_| !is_id) {
+            Some(raw) if f.rust.is_string() || f.rust.is_enum => calls.push(format!("    .{name}({raw:?})")),
+            Some(raw) if literal_tokens(&f.rust, &raw).is_some() => calls.push(format!("    .{name}({raw})")),
+            _ => {
+                hidden.push(format!(
+                    "# let {name} = emulator.fixture(&hwcloud::{service}::{operation}::OPERATION, {wire:?}).await?;"
+                ));
+                calls.push(format!("    .{name}(&{name})"));
+            }
+        }
+    }
+    let mut lines = vec!["```".to_owned()];
+    lines.extend(hidden);
+    lines.push("// Against the cloud: `let client = hwcloud::Client::from_env()?;`. Here, a local emulator:".into());
+    lines.push("let client = emulator.client()?;".into());
+    lines.push("let output = client".into());
+    lines.push(format!("    .{service}()"));
+    lines.push(format!("    .{operation}()"));
+    lines.extend(calls);
+    lines.push("    .send()".into());
+    lines.push("    .await?;".into());
+    lines.extend(read_result(op));
+    lines.push("println!(\"request id: {:?}\", output.request_id());".into());
+    lines.push("# Ok(())".into());
+    lines.push("# }".into());
+    lines.push("```".into());
+    lines
+}
+
+/// A line reading what the call returned: the page's items, the started job, or the first documented field.
+fn read_result(op: &Op<'_>) -> Option<String> {
+    if let Some(p) = &op.o.pagination {
+        let items = super::names::snake(&p.items);
+        return Some(format!("println!(\"{{}} items on this page\", output.{items}().len());"));
+    }
+    if let Some(job) = &op.o.returns_job {
+        let field = super::names::snake(&job.field);
+        return Some(format!("println!(\"started job {{:?}}\", output.{field}());"));
+    }
+    let first = crate::spec::check::success_fields(op.o, &op.ctx.table).into_iter().next()?;
+    let field = first.rust_name.clone().unwrap_or_else(|| super::names::snake(&first.name));
+    Some(format!("println!(\"{}: {{:?}}\", output.{field}());", first.name))
+}
+
+fn json_text(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The example as the model will re-encode it: documented names instead of aliases, absent values dropped.

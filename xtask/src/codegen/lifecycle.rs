@@ -3,50 +3,42 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::model::{rust_field, Ctx};
+use super::model::{Ctx, RustField};
 use super::names::{camel, field_ident, snake};
+use super::operation::Op;
 use crate::spec::check::{field_type, success_fields};
-use crate::spec::load::{Located, ServiceDir};
 use crate::spec::model::{Field, JobSpec, OperationFile, PageUnit};
-use crate::spec::types::TypeExpr;
+use crate::spec::types::{Scalar, TypeExpr};
 
-/// `impl Page for Output` plus `into_pages` / `into_items` on the builder, for operations that page.
-pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
-    let Some(p) = &op.pagination else { return (quote! {}, quote! {}) };
-    let camel_name = camel(&op.operation);
-    let output = format_ident!("{camel_name}Output");
-    let fields = success_fields(op, &ctx.table);
-    let items_field = fields.iter().find(|f| f.name == p.items).expect("checked");
-    let items_rust = rust_field(ctx, &format!("{camel_name}Output"), items_field, true);
-    let items_ident = &items_rust.ident;
-    let item_ty = match &items_rust.expr {
-        TypeExpr::Array(inner) => match &**inner {
-            TypeExpr::Object(name) => ctx.type_path(name),
-            _ => {
-                let ty = &items_rust.ty;
-                quote! { <#ty as IntoIterator>::Item }
-            }
-        },
-        _ => unreachable!("checked: items is an array"),
-    };
+/// `impl Page for Output` and `impl PagedInput for Input`, for operations that page.
+pub fn page_impls(op: &Op<'_>) -> TokenStream {
+    let Some(p) = &op.o.pagination else { return quote! {} };
+    let ctx = op.ctx;
+    let (input, output) = (&op.n.input, &op.n.output);
+    let fields = success_fields(op.o, &ctx.table);
+    let items_row = fields.iter().find(|f| f.name == p.items).expect("checked");
+    let items = RustField::optional(ctx, items_row);
+    let items_ident = &items.ident;
+    let item_ty = items.item.clone().expect("checked: items is an array");
     let total = match &p.total {
         Some(t) => {
             let row = fields.iter().find(|f| &f.name == t).expect("checked");
-            let ident = field_ident(&row.rust_name.clone().unwrap_or_else(|| snake(t)));
+            let ident = RustField::optional(ctx, row).ident;
             match field_type(row) {
-                Ok(TypeExpr::Scalar(crate::spec::types::Scalar::Long)) => quote! { self.#ident },
+                Ok(TypeExpr::Scalar(Scalar::Long)) => quote! { self.#ident },
                 _ => quote! { self.#ident.map(i64::from) },
             }
         }
         None => quote! { None },
     };
-    let offset_ident = field_ident(&snake(&p.offset));
-    let limit_ident = field_ident(&snake(&p.limit));
-    let param = |name: &str| op.query_parameters.iter().find(|q| q.name == name).expect("checked");
-    let default_limit = param(&p.limit).rules.default.as_ref().and_then(|d| d.as_i64());
-    let default_limit = match default_limit {
-        Some(d) => quote! { Some(#d) },
-        None => quote! { None },
+    let param = |name: &str| op.o.query_parameters.iter().find(|q| q.name == name).expect("checked");
+    let (offset_ident, limit_ident) = (field_ident(&snake(&p.offset)), field_ident(&snake(&p.limit)));
+    let limit_rules = &param(&p.limit).rules;
+    // Without `.limit()`, pages are as large as the documentation says by default, else as large as allowed.
+    let fallback = limit_rules.default.as_ref().and_then(serde_yaml::Value::as_i64).or(limit_rules.maximum);
+    let limit = match fallback {
+        Some(d) => quote! { self.#limit_ident.map(i64::from).or(Some(#d)) },
+        None => quote! { self.#limit_ident.map(i64::from) },
     };
     let limit_wire = &p.limit;
     let unit = match p.unit {
@@ -56,13 +48,12 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
             quote! { hwcloud_runtime::pager::PageUnit::Pages { first: #first } }
         }
     };
-    let input = format_ident!("{camel_name}Input");
-    let page_impl = quote! {
+    quote! {
         impl hwcloud_runtime::pager::Page for #output {
             type Item = #item_ty;
 
             fn item_count(&self) -> usize {
-                self.#items_ident.as_ref().map_or(0, Vec::len)
+                self.#items_ident().len()
             }
 
             fn total(&self) -> Option<i64> {
@@ -87,121 +78,133 @@ pub fn pager(ctx: &Ctx<'_>, op: &OperationFile) -> (TokenStream, TokenStream) {
             }
 
             fn limit(&self) -> Option<i64> {
-                self.#limit_ident.map(i64::from).or(#default_limit)
+                #limit
             }
 
             fn with_page(&self, offset: i32, limit: i32) -> Self {
-                let mut page = self.clone();
-                page.#offset_ident = Some(offset);
-                page.#limit_ident = Some(limit);
-                page
+                #input { #offset_ident: Some(offset), #limit_ident: Some(limit), ..self.clone() }
             }
         }
-    };
-    let methods = quote! {
-        /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page).
+    }
+}
+
+/// The builder methods of paging and job waiting that an operation has.
+pub fn builder_methods(op: &Op<'_>) -> TokenStream {
+    let pager = pager_methods(op);
+    let waiter = job_waiter(op);
+    let send_and_wait = send_and_wait(op);
+    quote! { #pager #waiter #send_and_wait }
+}
+
+fn pager_methods(op: &Op<'_>) -> TokenStream {
+    let Some(p) = &op.o.pagination else { return quote! {} };
+    let output = &op.n.output;
+    let fields = success_fields(op.o, &op.ctx.table);
+    let items_row = fields.iter().find(|f| f.name == p.items).expect("checked");
+    let item_ty = RustField::optional(op.ctx, items_row).item.expect("checked: items is an array");
+    quote! {
+        /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page); the
+        /// page size is the one set, else the documented default.
         ///
         /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
         /// server keeps answering with the same page.
         pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<#output, hwcloud_runtime::Error>> {
-            hwcloud_runtime::pager::paginate(self.client, self.input)
+            hwcloud_runtime::pager::paginate(self.client, self.input, self.options)
         }
 
-        /// Every item of every page, fetched lazily; at most one page is held in memory.
+        /// Every item of every page, fetched lazily; at most one page is held in memory. With
+        /// [`prelude`](crate::prelude) in scope: `.into_items().try_collect::<Vec<_>>().await`.
         pub fn into_items(self) -> futures::stream::BoxStream<'static, Result<#item_ty, hwcloud_runtime::Error>> {
             use futures::StreamExt;
             hwcloud_runtime::pager::items(self.into_pages()).boxed()
         }
-    };
-    (page_impl, methods)
+    }
 }
 
-/// How the job operation's response is read: `(status, reason)` getters as closures' bodies over `job`.
-fn job_reader(ctx: &Ctx<'_>, job_op: &OperationFile, job: &JobSpec) -> (TokenStream, TokenStream) {
+/// How the job operation's response is read: expressions over `job` giving an `Option<String>` for a path.
+fn job_reader(ctx: &Ctx<'_>, job_op: &OperationFile, path: &[String]) -> TokenStream {
+    if path.is_empty() {
+        return quote! { None };
+    }
     let fields = success_fields(job_op, &ctx.table);
-    let read = |path: &[String]| -> TokenStream {
-        if path.is_empty() {
-            return quote! { None::<String> };
-        }
-        let mut expr = quote! { Some(job) };
-        let mut rows: Vec<&Field> = fields.clone();
-        let mut current: Option<TypeExpr> = None;
-        for seg in path {
-            match (current.clone(), seg.parse::<usize>()) {
-                (Some(TypeExpr::Array(inner)), Ok(i)) => {
-                    expr = if i == 0 {
-                        quote! { #expr.and_then(|v| v.first()) }
-                    } else {
-                        quote! { #expr.and_then(|v| v.get(#i)) }
-                    };
-                    if let TypeExpr::Object(name) = &*inner {
-                        rows = ctx.table.types[name.as_str()].fields.iter().collect();
-                    }
-                    current = Some(*inner);
+    let mut expr = quote! { Some(job) };
+    let mut rows: Vec<&Field> = fields;
+    let mut current: Option<TypeExpr> = None;
+    for seg in path {
+        match (current.clone(), seg.parse::<usize>()) {
+            (Some(TypeExpr::Array(inner)), Ok(i)) => {
+                expr = match i {
+                    0 => quote! { #expr.and_then(|v| v.first()) },
+                    i => quote! { #expr.and_then(|v| v.get(#i)) },
+                };
+                if let TypeExpr::Object(name) = &*inner {
+                    rows = ctx.table.types[name.as_str()].fields.iter().collect();
                 }
-                _ => {
-                    let row = rows.iter().find(|f| &f.name == seg).copied().expect("checked job path");
-                    let ident = field_ident(&row.rust_name.clone().unwrap_or_else(|| snake(&row.name)));
-                    expr = quote! { #expr.and_then(|o| o.#ident.as_ref()) };
-                    let ty = field_type(row).expect("checked");
-                    if let TypeExpr::Object(name) = &ty {
-                        rows = ctx.table.types[name.as_str()].fields.iter().collect();
-                    }
-                    current = Some(if row.values.is_empty() {
-                        ty
-                    } else {
-                        TypeExpr::Scalar(crate::spec::types::Scalar::Json)
-                    });
+                current = Some(*inner);
+            }
+            _ => {
+                let row = rows.iter().find(|f| &f.name == seg).copied().expect("checked job path");
+                let ident = field_ident(&row.rust_name.clone().unwrap_or_else(|| snake(&row.name)));
+                expr = quote! { #expr.and_then(|o| o.#ident.as_ref()) };
+                let ty = field_type(row).expect("checked");
+                if let TypeExpr::Object(name) = &ty {
+                    rows = ctx.table.types[name.as_str()].fields.iter().collect();
                 }
+                current = Some(ty);
             }
         }
-        quote! { #expr.map(|s| s.to_string()) }
-    };
-    (read(&job.status), read(&job.failure_reason))
+    }
+    quote! { #expr.map(|s| s.to_string()).filter(|s| !s.is_empty()) }
 }
 
 /// `wait_for` on the job operation's builder: polls it until the job succeeds, fails or the time runs out.
-pub fn job_waiter(ctx: &Ctx<'_>, op: &OperationFile) -> TokenStream {
+fn job_waiter(op: &Op<'_>) -> TokenStream {
+    let ctx = op.ctx;
     let Some(job) = &ctx.service.service.value.job else { return quote! {} };
-    if job.operation != op.operation {
+    if job.operation != op.o.operation {
         return quote! {};
     }
-    let (status, reason) = job_reader(ctx, op, job);
+    let JobSpec { success, failure, .. } = job;
+    let status = job_reader(ctx, op.o, &job.status);
+    let reason = job_reader(ctx, op.o, &job.failure_reason);
+    let progress = job_reader(ctx, op.o, &job.progress);
     let id_ident = field_ident(&snake(&job.id_parameter));
-    let output = format_ident!("{}Output", camel(&op.operation));
-    let (success, failure) = (&job.success, &job.failure);
+    let (input_ty, output) = (&op.n.input, &op.n.output);
     quote! {
         /// Polls this operation for `job_id` with backoff until the job reaches a documented final status.
         ///
-        /// Returns the final response on success; [`hwcloud_runtime::Error::JobFailed`] with the server's
-        /// reason, or [`hwcloud_runtime::Error::JobTimedOut`] with the last status seen. `on_progress` is
-        /// called whenever the status changes, e.g. to draw a progress bar.
+        /// Returns the final response on success; [`Error::JobFailed`](hwcloud_runtime::Error::JobFailed) with the
+        /// server's reason, [`Error::JobTimedOut`](hwcloud_runtime::Error::JobTimedOut) with the last status seen,
+        /// or [`Error::JobPollFailed`](hwcloud_runtime::Error::JobPollFailed). `on_progress` sees every poll: its
+        /// status, the documented progress field and the whole response.
         pub async fn wait_for(
             self,
             job_id: impl Into<String>,
             options: &hwcloud_runtime::waiter::WaitOptions,
-            on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+            on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress<'_, #output>),
         ) -> Result<#output, hwcloud_runtime::Error> {
             let job_id = job_id.into();
-            let client = self.client;
-            let input = self.input;
+            let (client, input, call) = (self.client, self.input, self.options);
             hwcloud_runtime::waiter::wait_for_job(
                 &job_id,
                 |id: &str| {
-                    let mut input = input.clone();
-                    input.#id_ident = Some(id.to_owned());
+                    let input = #input_ty { #id_ident: Some(id.to_owned()), ..input.clone() };
                     let client = client.clone();
-                    async move { send(&client, input).await }
+                    async move { client.execute_with(input, &call).await }
                 },
                 |job: &#output| {
                     let status: Option<String> = #status;
-                    let reason: Option<String> = #reason;
                     let state = match status.as_deref() {
                         #(Some(#success))|* => hwcloud_runtime::waiter::JobState::Succeeded,
                         #(Some(#failure))|* => hwcloud_runtime::waiter::JobState::Failed,
                         _ => hwcloud_runtime::waiter::JobState::InProgress,
                     };
-                    (state, status.unwrap_or_default(), reason)
+                    hwcloud_runtime::waiter::JobView {
+                        state,
+                        status: status.unwrap_or_default(),
+                        reason: #reason,
+                        progress: #progress,
+                    }
                 },
                 options,
                 on_progress,
@@ -211,19 +214,19 @@ pub fn job_waiter(ctx: &Ctx<'_>, op: &OperationFile) -> TokenStream {
     }
 }
 
-/// `send_and_wait` on operations that start a job: sends, then waits with the service's job operation,
-/// carrying over the path parameters both share (project, graph...).
-pub fn send_and_wait(service: &ServiceDir, op: &Located<OperationFile>) -> TokenStream {
-    let o = &op.value;
-    let (Some(returns), Some(job)) = (&o.returns_job, &service.service.value.job) else { return quote! {} };
+/// `send_and_wait` on operations that start a job: sends, then waits with the service's job operation, carrying
+/// over the path parameters both share (project, graph...).
+fn send_and_wait(op: &Op<'_>) -> TokenStream {
+    let service = op.ctx.service;
+    let (Some(returns), Some(job)) = (&op.o.returns_job, &service.service.value.job) else { return quote! {} };
     let Some(job_op) = service.operations.iter().find(|j| j.value.operation == job.operation) else { return quote! {} };
     let job_module = format_ident!("{}", job_op.value.operation);
     let job_builder = format_ident!("{}Builder", camel(&job_op.value.operation));
     let job_output = format_ident!("{}Output", camel(&job_op.value.operation));
-    let output = format_ident!("{}Output", camel(&o.operation));
+    let output = &op.n.output;
     let job_field = field_ident(&snake(&returns.field));
     let job_field_wire = &returns.field;
-    let shared = o.uri_parameters.iter().filter(|p| {
+    let shared = op.o.uri_parameters.iter().filter(|p| {
         job_op.value.uri_parameters.iter().chain(&job_op.value.query_parameters).any(|q| q.name == p.name)
             && p.name != job.id_parameter
     });
@@ -231,28 +234,35 @@ pub fn send_and_wait(service: &ServiceDir, op: &Located<OperationFile>) -> Token
         let id = field_ident(&snake(&p.name));
         quote! { if let Some(value) = &self.input.#id { waiter = waiter.#id(value.clone()); } }
     });
+    let doc = format!(
+        " Sends the request, then waits for the job it started (see [`{job_builder}::wait_for`](super::{job_module}::{job_builder}::wait_for))."
+    );
     quote! {
-        /// Sends the request, then waits for the job it started (see
-        #[doc = concat!(" [`super::", stringify!(#job_module), "::", stringify!(#job_builder), "::wait_for`]).")]
+        #[doc = #doc]
+        ///
+        /// When the wait fails, the error still carries the job id ([`Error::job_id`](hwcloud_runtime::Error::job_id))
+        /// and this call's response ([`Error::started_output`](hwcloud_runtime::Error::started_output)).
         pub async fn send_and_wait(
             self,
             options: &hwcloud_runtime::waiter::WaitOptions,
-            on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress),
+            on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress<'_, super::#job_module::#job_output>),
         ) -> Result<(#output, super::#job_module::#job_output), hwcloud_runtime::Error> {
             let mut waiter = super::#job_module::#job_builder::new(self.client.clone());
             #(#copies)*
             let started = self.send().await?;
             let Some(job_id) = started.#job_field.clone() else {
                 return Err(hwcloud_runtime::Error::Decode {
-                    operation: OPERATION.name,
+                    operation: &OPERATION,
                     status: started.http_status(),
                     request_id: started.request_id().map(str::to_owned),
                     path: #job_field_wire.into(),
                     message: "the response has no job id to wait for".into(),
                 });
             };
-            let finished = waiter.wait_for(job_id, options, on_progress).await?;
-            Ok((started, finished))
+            match waiter.wait_for(job_id, options, on_progress).await {
+                Ok(finished) => Ok((started, finished)),
+                Err(error) => Err(error.with_started(hwcloud_runtime::Started::new(started))),
+            }
         }
     }
 }

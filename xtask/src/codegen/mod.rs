@@ -6,7 +6,7 @@ mod lifecycle;
 mod model;
 mod names;
 mod operation;
-mod validation;
+mod rules;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -26,19 +26,31 @@ pub type Files = BTreeMap<PathBuf, String>;
 
 pub fn generate(services: &[ServiceDir], workspace: &Path) -> Result<Files, String> {
     let mut files = Files::new();
-    let all_sources: Vec<String> = vec!["spec/".to_owned()];
-    files.insert("lib.rs".into(), render(lib_rs(services), &all_sources)?);
+    // Every page the spec transcribes, to name pages by title where notes cite a file.
+    let pages: Vec<(String, String)> = services
+        .iter()
+        .flat_map(|s| &s.operations)
+        .map(|o| (o.value.source.file.clone(), o.value.title.clone()))
+        .collect();
+    files.insert("lib.rs".into(), render(lib_rs(services), &["spec/".to_owned()])?);
     for service in services {
         let ctx = Ctx::new(service);
         let dir = PathBuf::from(&service.name);
         let service_file = format!("spec/{}/service.yaml", service.name);
         let mut sources = vec![service_file.clone()];
         sources.extend(service.operations.iter().map(|o| format!("spec/{}/{}", service.name, file_name(&o.path))));
-        files.insert(dir.join("mod.rs"), render(service_mod(&ctx), &sources)?);
+        files.insert(dir.join("mod.rs"), render(service_mod(&ctx, &pages), &sources)?);
         files.insert(dir.join("types.rs"), render(model::types_module(&ctx), &sources)?);
+        if let Some(rules) = ctx.rules.module(&service.service.value.title) {
+            files.insert(dir.join("rules.rs"), render(rules, &sources)?);
+        }
+        if let Some(codes) = &service.error_codes {
+            let source = format!("spec/{}/error_codes.yaml", service.name);
+            files.insert(dir.join("errors.rs"), render(errors_module(&ctx, &codes.value), &[source])?);
+        }
         for op in &service.operations {
             let source = format!("spec/{}/{}", service.name, file_name(&op.path));
-            let tokens = operation::operation_module(&ctx, op);
+            let tokens = operation::operation_module(&ctx, op, &pages);
             files.insert(
                 dir.join(format!("{}.rs", op.value.operation)),
                 render(tokens, &[source, service_file.clone()])?,
@@ -148,20 +160,45 @@ fn service_struct(name: &str) -> proc_macro2::Ident {
     type_ident(&format!("{}Client", camel(name)))
 }
 
+/// `#[cfg(feature = ..)]` with its docs.rs badge.
+fn feature_gate(feature: &str) -> TokenStream {
+    quote! {
+        #[cfg(feature = #feature)]
+        #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+    }
+}
+
+/// The crate's front page: the hand-written guide with the generated list of services and features.
+fn front_page(services: &[ServiceDir]) -> Vec<String> {
+    let features: Vec<String> = services.iter().map(|s| format!("`{}`", s.name)).collect();
+    let mut table = vec!["| module (feature) | service | operations |".to_owned(), "|---|---|---|".to_owned()];
+    for s in services {
+        let ops: Vec<String> =
+            s.operations.iter().map(|o| format!("[`{0}`]({1}::{0})", o.value.operation, s.name)).collect();
+        table.push(format!("| [`{0}`] | {1} | {2} |", s.name, docs::escape(&s.service.value.title), ops.join(", ")));
+    }
+    include_str!("guide.md")
+        .replace("{features}", &features.join(", "))
+        .replace("{services}", &table.join("\n"))
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 fn lib_rs(services: &[ServiceDir]) -> TokenStream {
     let mods = services.iter().map(|s| {
         let m = field_ident(&s.name);
-        let feature = &s.name;
+        let gate = feature_gate(&s.name);
         let doc = docs::attrs(&[docs::escape(&s.service.value.title)]);
-        quote! { #[cfg(feature = #feature)] #doc pub mod #m; }
+        quote! { #gate #doc pub mod #m; }
     });
     let accessors = services.iter().map(|s| {
         let m = field_ident(&s.name);
-        let feature = &s.name;
+        let gate = feature_gate(&s.name);
         let ty = service_struct(&s.name);
-        let doc = docs::attrs(&[format!("Operations of {}.", docs::escape(&s.service.value.title))]);
+        let doc = docs::attrs(&[format!("The operations of {}.", docs::escape(&s.service.value.title))]);
         quote! {
-            #[cfg(feature = #feature)]
+            #gate
             #doc
             pub fn #m(&self) -> #m::#ty {
                 #m::#ty::new(self.runtime.clone())
@@ -170,38 +207,34 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
     });
     let service_specs = services.iter().map(|s| {
         let m = field_ident(&s.name);
-        let feature = &s.name;
-        quote! { #[cfg(feature = #feature)] &#m::SERVICE }
+        let gate = feature_gate(&s.name);
+        quote! { #gate &#m::SERVICE, }
     });
-    let doc = docs::inner_attrs(&[
-        "Huawei Cloud backup APIs: Graph Engine Service, GeminiDB and TaurusDB, generated from `spec/`.".into(),
-        String::new(),
-        "Each service is a module (and a cargo feature), each operation a module inside it with its input, request"
-            .into(),
-        "body, output and builder. Requests are validated against the documented rules before anything is sent.".into(),
-        "Credentials, region, endpoints and project id are found like the official SDKs find them: see".into(),
-        "\"Configuring like the official SDKs\" in [`runtime`].".into(),
-        String::new(),
-        "```no_run".into(),
-        "# async fn demo() -> Result<(), hwcloud::Error> {".into(),
-        "// Configured like the official SDKs: environment, ~/.huaweicloud/credentials, regions.yaml, ECS metadata."
-            .into(),
-        "let client = hwcloud::Client::from_env()?;".into(),
-        "let backups = client.ges().list_graph_backups().graph_id(\"g-1\").limit(10).send().await?;".into(),
-        "println!(\"{:?} (request id {:?})\", backups.backup_list, backups.request_id());".into(),
-        "# Ok(()) }".into(),
-        "```".into(),
-    ]);
+    let doc = docs::inner_attrs(&front_page(services));
     quote! {
         #doc
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #![warn(missing_docs)]
 
         pub use hwcloud_runtime as runtime;
-        pub use hwcloud_runtime::Error;
+        pub use hwcloud_runtime::{CallOptions, Credentials, Error, RetryConfig, ServiceError, Timeouts};
+        pub use hwcloud_runtime::time;
+        pub use hwcloud_runtime::waiter::{JobProgress, WaitOptions};
 
         #(#mods)*
 
-        /// The entry point: one shared runtime (transport, auth, retries) and one accessor per service.
+        /// What a program needs in scope: the client and its configuration, the error, job waiting, and the stream
+        /// extension traits that paging uses (`next()`, `try_collect()`), so that no other import is needed.
+        pub mod prelude {
+            pub use crate::{CallOptions, Client, Credentials, Error, JobProgress, RetryConfig, Timeouts, WaitOptions};
+            pub use futures::stream::{StreamExt as _, TryStreamExt as _};
+        }
+
+        /// Configures a [`Client`]: credentials, region, project id, endpoints, timeouts and retries.
+        pub type ClientBuilder = hwcloud_runtime::ClientBuilder<Client>;
+
+        /// The entry point: one shared runtime (connection pool, credentials, retries) and one accessor per
+        /// service. Cheap to clone.
         #[derive(Debug, Clone)]
         pub struct Client {
             runtime: hwcloud_runtime::Client,
@@ -209,19 +242,14 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
 
         impl Client {
             /// Starts configuring a client: every setting of [`hwcloud_runtime::ClientBuilder`].
-            pub fn builder() -> hwcloud_runtime::ClientBuilder<Client> {
-                hwcloud_runtime::ClientBuilder::default()
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
             }
 
             /// A client configured like the official SDKs, from the environment and the files they read (see
             /// [`hwcloud_runtime::ClientBuilder::from_env`]).
-            pub fn from_env() -> Result<Client, hwcloud_runtime::Error> {
-                hwcloud_runtime::ClientBuilder::<Client>::from_env().build()
-            }
-
-            /// Wraps a configured runtime client.
-            pub fn new(runtime: hwcloud_runtime::Client) -> Self {
-                Client { runtime }
+            pub fn from_env() -> Result<Client, Error> {
+                ClientBuilder::from_env().build()
             }
 
             /// The runtime client underneath, for its configuration.
@@ -229,26 +257,65 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
                 &self.runtime
             }
 
+            /// Sends a prepared input (see each operation's `XInput::builder()`).
+            pub async fn send<I: hwcloud_runtime::OperationInput>(&self, input: I) -> Result<I::Output, Error> {
+                self.runtime.execute(input).await
+            }
+
+            /// Sends a prepared input with per-call timeouts or retries.
+            pub async fn send_with<I: hwcloud_runtime::OperationInput>(
+                &self,
+                input: I,
+                options: &CallOptions,
+            ) -> Result<I::Output, Error> {
+                self.runtime.execute_with(input, options).await
+            }
+
             #(#accessors)*
         }
 
         impl From<hwcloud_runtime::Client> for Client {
             fn from(runtime: hwcloud_runtime::Client) -> Self {
-                Client::new(runtime)
+                Client { runtime }
             }
         }
 
         impl hwcloud_runtime::FromRuntime for Client {
-            const SERVICES: &'static [&'static hwcloud_runtime::ServiceSpec] = &[#(#service_specs),*];
+            const SERVICES: &'static [&'static hwcloud_runtime::ServiceSpec] = &[#(#service_specs)*];
+        }
+
+        /// A value of a documented value set that the documentation does not list, as received from a server.
+        ///
+        /// Only this crate makes one, from a value its enum does not list, so an enum's `Unknown` never holds a
+        /// documented value and enums compare by their wire value.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct UnknownValue(String);
+
+        impl UnknownValue {
+            #[allow(dead_code)]
+            pub(crate) fn new(value: &str) -> Self {
+                UnknownValue(value.to_owned())
+            }
+
+            /// The value as received.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for UnknownValue {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
         }
     }
 }
 
-fn service_mod(ctx: &Ctx<'_>) -> TokenStream {
+fn service_mod(ctx: &Ctx<'_>, pages: &[(String, String)]) -> TokenStream {
     let s = &ctx.service.service.value;
     let mods = ctx.service.operations.iter().map(|o| {
         let m = field_ident(&o.value.operation);
-        let doc = docs::attrs(&[docs::escape(&o.value.title)]);
+        let doc = docs::attrs(&[docs::user_text(o.value.summary.lines().next().unwrap_or(&o.value.title))]);
         quote! { #doc pub mod #m; }
     });
     let name = &s.service;
@@ -256,33 +323,71 @@ fn service_mod(ctx: &Ctx<'_>) -> TokenStream {
     let endpoints = s.endpoints.resolved();
     let table = endpoints.iter().map(|(region, url)| quote! { (#region, #url) });
     let ty = service_struct(name);
-    let methods = ctx.service.operations.iter().map(|o| operation::builder_method(&o.value));
+    let methods = ctx.service.operations.iter().map(|o| operation::builder_method(ctx, &o.value));
     let mut doc = vec![docs::escape(&s.title), String::new()];
+    doc.push(format!(
+        "Operations, each a module with its input, output, builder and an example (through [`{ty}`](crate::{name}::{ty})):"
+    ));
+    doc.push(String::new());
+    for o in &ctx.service.operations {
+        doc.push(format!(
+            "- [`{}`](crate::{name}::{}): {} (`{} {}`)",
+            o.value.operation,
+            o.value.operation,
+            docs::user_text(o.value.summary.lines().next().unwrap_or_default()),
+            o.value.method,
+            o.value.path
+        ));
+    }
+    doc.push(String::new());
     doc.push(format!("Endpoints by region (official SDK service name `{sdk_name}`):"));
     for (region, url) in &endpoints {
         doc.push(format!("- `{region}`: <{url}>"));
     }
-    for note in &s.notes {
+    if let Some(job) = &s.job {
         doc.push(String::new());
-        doc.push(docs::escape(note));
+        doc.push(format!(
+            "Jobs: operations that start one offer `send_and_wait`; [`{}`](crate::{name}::{}) offers `wait_for(job_id, ..)`. \
+             Its status `{}` means success, {} failure, {} still running.",
+            job.operation,
+            job.operation,
+            job.success.join("`/`"),
+            job.failure.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join("/"),
+            job.in_progress.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join("/"),
+        ));
     }
+    let mut notes: Vec<String> = s.notes.iter().map(|n| docs::reviewer_text(n, pages)).collect();
+    if let Some(codes) = &ctx.service.error_codes {
+        notes.extend(codes.value.notes.iter().map(|n| format!("Error codes: {}", docs::reviewer_text(n, pages))));
+        let row_notes = codes.value.codes.iter().filter_map(|c| Some((c, c.note.as_deref()?)));
+        notes.extend(row_notes.map(|(c, n)| format!("Error code `{}`: {}", c.code, docs::reviewer_text(n, pages))));
+    }
+    doc.extend(docs::notes_block(&notes));
     let doc = docs::inner_attrs(&doc);
     let client_doc = docs::attrs(&[format!(
-        "Client for {}: one method per operation, each returning its builder.",
+        "The operations of {}: one method per operation, each returning its builder.",
         docs::escape(&s.title)
     )]);
+    let rules = ctx.rules.module(&s.title).map(|_| quote! { pub mod rules; });
+    let (errors_mod, errors) = match &ctx.service.error_codes {
+        Some(_) => (quote! { mod errors; }, quote! { errors::CODES }),
+        None => (quote! {}, quote! { &[] }),
+    };
     quote! {
         #doc
 
+        #errors_mod
+        #rules
         pub mod types;
         #(#mods)*
 
-        /// How this service's endpoint is found for a region.
+        /// How this service's endpoint is found for a region, and its documented error codes.
         pub static SERVICE: hwcloud_runtime::ServiceSpec = hwcloud_runtime::ServiceSpec {
             name: #name,
             sdk_name: #sdk_name,
             regions: &[#(#table),*],
             global_endpoint: None,
+            errors: #errors,
         };
 
         #client_doc
@@ -299,6 +404,23 @@ fn service_mod(ctx: &Ctx<'_>) -> TokenStream {
 
             #(#methods)*
         }
+    }
+}
+
+/// `errors.rs`: the service's error code table, for [`hwcloud_runtime::ServiceError::solution`].
+fn errors_module(ctx: &Ctx<'_>, codes: &crate::spec::model::ErrorCodesFile) -> TokenStream {
+    let rows = codes.codes.iter().map(|c| {
+        let (status, code, message) = (proc_macro2::Literal::u16_unsuffixed(c.status), &c.code, &c.message);
+        let solution = c.solution.as_deref().unwrap_or_default();
+        quote! { hwcloud_runtime::ErrorCode::new(#status, #code, #message, #solution), }
+    });
+    let doc = docs::inner_attrs(&[format!(
+        "The documented error codes of {}, with what to do about each.",
+        docs::escape(&ctx.service.service.value.title)
+    )]);
+    quote! {
+        #doc
+        pub(super) static CODES: &[hwcloud_runtime::ErrorCode] = &[#(#rows)*];
     }
 }
 

@@ -1,16 +1,27 @@
-//! Serde models: object tables become structs, documented value sets become `#[non_exhaustive]` enums.
+//! Serde models: object tables become structs with accessors, documented value sets become `#[non_exhaustive]`
+//! enums, shared by every row of the service that documents the same values.
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
 use super::docs;
 use super::names::{camel, enum_name, field_ident, snake, type_ident};
-use crate::spec::check::{field_type, TypeTable};
+use super::rules::RuleSets;
+use crate::spec::check::{field_type, response_fields, TypeTable};
 use crate::spec::load::ServiceDir;
-use crate::spec::model::{Field, TypeDef};
+use crate::spec::model::{Field, OperationFile, TimeFormat, TypeDef};
 use crate::spec::types::{Scalar, TypeExpr};
+
+/// A documented value set: the wire name of the rows documenting it and the values, in order.
+type EnumKey = (String, Vec<String>);
+
+/// One generated enum and a row that documents it (for variant docs).
+struct EnumDef<'a> {
+    name: String,
+    row: &'a Field,
+}
 
 /// What the generator knows about one service while writing it.
 pub struct Ctx<'a> {
@@ -18,17 +29,22 @@ pub struct Ctx<'a> {
     pub table: TypeTable<'a>,
     /// Spec type name → Rust struct name.
     pub rust_names: BTreeMap<&'a str, String>,
+    enums: BTreeMap<EnumKey, EnumDef<'a>>,
+    pub rules: RuleSets,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(service: &'a ServiceDir) -> Ctx<'a> {
         let table = TypeTable::of(service);
-        let rust_names =
+        let rust_names: BTreeMap<&str, String> =
             table.types.iter().map(|(name, t)| (*name, t.rust_name.clone().unwrap_or_else(|| camel(name)))).collect();
-        Ctx { service, table, rust_names }
+        let rows = owned_rows(service, &table, &rust_names);
+        let enums = name_enums(&rows, &rust_names);
+        let rules = RuleSets::new(service, &rows);
+        Ctx { service, table, rust_names, enums, rules }
     }
 
-    pub fn module(&self) -> proc_macro2::Ident {
+    pub fn module(&self) -> Ident {
         field_ident(&self.service.name)
     }
 
@@ -37,21 +53,127 @@ impl<'a> Ctx<'a> {
         let ident = type_ident(&self.rust_names[spec_name]);
         quote! { crate::#module::types::#ident }
     }
+
+    /// The enum generated for a row's documented values.
+    fn enum_path(&self, field: &Field) -> Option<TokenStream> {
+        let def = self.enums.get(&enum_key(field))?;
+        let module = self.module();
+        let ident = type_ident(&def.name);
+        Some(quote! { crate::#module::types::#ident })
+    }
+
+    /// Every enum of the service, for `types.rs`.
+    pub fn enum_items(&self) -> Vec<TokenStream> {
+        self.enums.values().map(|d| enum_tokens(&d.name, d.row)).collect()
+    }
+}
+
+/// Every row of the service with the name of the Rust item it belongs to (`Backup`, `CreateBackup` for an input,
+/// `CreateBackupOutput`), in a stable order: tables first, then operations.
+pub fn owned_rows<'a>(
+    service: &'a ServiceDir,
+    table: &TypeTable<'a>,
+    rust_names: &BTreeMap<&'a str, String>,
+) -> Vec<(String, &'a Field)> {
+    let mut rows = Vec::new();
+    for (name, t) in &table.types {
+        rows.extend(t.fields.iter().map(|f| (rust_names[name].clone(), f)));
+    }
+    for op in &service.operations {
+        let o = &op.value;
+        let owner = camel(&o.operation);
+        rows.extend(input_rows(o, table).into_iter().map(|f| (owner.clone(), f)));
+        if let Some(body) = inline_success_body(o) {
+            rows.extend(body.fields.iter().map(|f| (format!("{owner}Output"), f)));
+        }
+    }
+    rows
+}
+
+/// The rows a caller sets: path, query and header parameters (not those the runtime supplies), then the body.
+pub fn input_rows<'a>(o: &'a OperationFile, table: &TypeTable<'a>) -> Vec<&'a Field> {
+    let params = o.uri_parameters.iter().chain(&o.query_parameters).chain(&o.headers);
+    let mut rows: Vec<&Field> =
+        params.filter(|f| !matches!(f.supplied_by, Some(s) if s != crate::spec::model::Supplier::Client)).collect();
+    rows.extend(response_fields(o.request_body.as_ref(), table));
+    rows
+}
+
+/// The success response's own table, when it is printed on the page (not a reference to a shared table).
+pub fn inline_success_body(o: &OperationFile) -> Option<&crate::spec::model::Body> {
+    let status = o.success.first()?;
+    let body = o.responses.iter().find(|r| r.status == *status)?.body.as_ref()?;
+    body.reference.is_none().then_some(body)
+}
+
+fn enum_key(field: &Field) -> EnumKey {
+    (field.name.clone(), field.values.iter().map(|v| v.value.clone()).collect())
+}
+
+/// Names each documented value set. Rows documenting the same values under the same name share one enum, named
+/// after the field when its name says enough (`XLanguage`, `BackupType`), else after its first owner
+/// (`BackupStatus`); a set used once is named after its owner (`GraphBackupMethod`).
+fn name_enums<'a>(rows: &[(String, &'a Field)], rust_names: &BTreeMap<&str, String>) -> BTreeMap<EnumKey, EnumDef<'a>> {
+    let mut groups: BTreeMap<EnumKey, Vec<(&str, &'a Field)>> = BTreeMap::new();
+    for (owner, field) in rows.iter().filter(|(_, f)| !f.values.is_empty()) {
+        groups.entry(enum_key(field)).or_default().push((owner, field));
+    }
+    let mut taken: Vec<String> = rust_names.values().cloned().collect();
+    let mut out = BTreeMap::new();
+    for (key, users) in groups {
+        let (owner, row) = users[0];
+        let field = row.rust_name.clone().unwrap_or_else(|| snake(&row.name));
+        let mut owners: Vec<&str> = users.iter().map(|(o, _)| *o).collect();
+        owners.dedup();
+        let by_field = camel(&row.name);
+        let descriptive = field.contains('_');
+        let mut name = if owners.len() > 1 && descriptive { by_field } else { enum_name(owner, &field) };
+        if taken.contains(&name) {
+            name = enum_name(owner, &field);
+        }
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        taken.push(name.clone());
+        out.insert(key, EnumDef { name, row });
+    }
+    out
 }
 
 /// A row as a Rust field: its identifier, the Rust type, and whether it is wrapped in `Option`.
 pub struct RustField<'a> {
     pub field: &'a Field,
-    pub ident: proc_macro2::Ident,
+    pub ident: Ident,
     /// The value type without `Option`.
     pub ty: TokenStream,
     pub optional: bool,
-    /// The enum generated for a documented value set, if any.
-    pub enum_def: Option<TokenStream>,
+    /// Whether the row has a documented value set (its type is then that enum).
+    pub is_enum: bool,
+    /// The item type of a list.
+    pub item: Option<TokenStream>,
     pub expr: TypeExpr,
 }
 
-impl RustField<'_> {
+impl<'a> RustField<'a> {
+    /// A row of a wire struct: optional unless the Mandatory column says yes.
+    pub fn new(ctx: &Ctx<'_>, field: &'a Field) -> RustField<'a> {
+        let expr = field_type(field).expect("types are checked before generation");
+        let ident = field_ident(&field.rust_name.clone().unwrap_or_else(|| snake(&field.name)));
+        let enum_path = ctx.enum_path(field);
+        let is_enum = enum_path.is_some();
+        let ty = enum_path.unwrap_or_else(|| value_type(ctx, &expr));
+        let item = match &expr {
+            TypeExpr::Array(inner) => Some(value_type(ctx, inner)),
+            _ => None,
+        };
+        RustField { field, ident, ty, optional: field.mandatory != Some(true), is_enum, item, expr }
+    }
+
+    /// The same row where every value is optional (inputs, responses).
+    pub fn optional(ctx: &Ctx<'_>, field: &'a Field) -> RustField<'a> {
+        RustField { optional: true, ..RustField::new(ctx, field) }
+    }
+
     /// The declared type: `Option<T>` for optional rows.
     pub fn declared(&self) -> TokenStream {
         let ty = &self.ty;
@@ -61,27 +183,15 @@ impl RustField<'_> {
             ty.clone()
         }
     }
-}
 
-pub fn rust_field<'a>(ctx: &Ctx<'_>, owner: &str, field: &'a Field, local_enums: bool) -> RustField<'a> {
-    let expr = field_type(field).expect("types are checked before generation");
-    let snake_name = field.rust_name.clone().unwrap_or_else(|| snake(&field.name));
-    let ident = field_ident(&snake_name);
-    let (ty, enum_def) = if field.values.is_empty() {
-        (value_type(ctx, &expr), None)
-    } else {
-        let name = enum_name(owner, &snake_name);
-        let def = enum_tokens(&name, field);
-        let ident = type_ident(&name);
-        let path = if local_enums {
-            quote! { #ident }
-        } else {
-            let module = ctx.module();
-            quote! { crate::#module::types::#ident }
-        };
-        (path, Some(def))
-    };
-    RustField { field, ident, ty, optional: field.mandatory != Some(true), enum_def, expr }
+    /// The identifier without a raw prefix, e.g. for setter names in messages.
+    pub fn name(&self) -> String {
+        self.ident.to_string().trim_start_matches("r#").to_owned()
+    }
+
+    pub fn is_string(&self) -> bool {
+        !self.is_enum && self.expr == TypeExpr::Scalar(Scalar::String)
+    }
 }
 
 fn value_type(ctx: &Ctx<'_>, expr: &TypeExpr) -> TokenStream {
@@ -101,11 +211,10 @@ fn value_type(ctx: &Ctx<'_>, expr: &TypeExpr) -> TokenStream {
 }
 
 /// The serde attributes of a field: wire name, aliases, and skipping absent optional values.
-pub fn serde_attrs(f: &RustField<'_>) -> TokenStream {
+fn serde_attrs(f: &RustField<'_>) -> TokenStream {
     let mut parts = Vec::new();
     let wire = &f.field.name;
-    let rust = f.ident.to_string();
-    if rust.trim_start_matches("r#") != wire {
+    if f.name() != *wire {
         parts.push(quote! { rename = #wire });
     }
     for alias in &f.field.aliases {
@@ -121,21 +230,10 @@ pub fn serde_attrs(f: &RustField<'_>) -> TokenStream {
     }
 }
 
-/// A serde struct for a table. `extra` adds fields (such as response metadata) and `local_enums` decides
-/// whether value-set enums live beside the struct or in the service's `types` module.
-pub fn struct_tokens(
-    ctx: &Ctx<'_>,
-    name: &str,
-    doc: &[String],
-    fields: &[&Field],
-    extra_fields: TokenStream,
-    local_enums: bool,
-) -> (TokenStream, Vec<TokenStream>) {
-    let ident = type_ident(name);
-    let rust: Vec<RustField<'_>> = fields.iter().map(|f| rust_field(ctx, name, f, local_enums)).collect();
-    let enums: Vec<TokenStream> = rust.iter().filter_map(|f| f.enum_def.clone()).collect();
-    let has_mandatory = rust.iter().any(|f| !f.optional);
-    let decls = rust.iter().map(|f| {
+/// A serde struct for a table, with accessors. `extra` adds private fields (response metadata).
+pub fn struct_tokens(name: &Ident, doc: &[String], fields: &[RustField<'_>], extra: TokenStream) -> TokenStream {
+    let has_mandatory = fields.iter().any(|f| !f.optional);
+    let decls = fields.iter().map(|f| {
         let doc = docs::attrs(&docs::field_doc(f.field));
         let serde = serde_attrs(f);
         let ident = &f.ident;
@@ -143,58 +241,110 @@ pub fn struct_tokens(
         quote! { #doc #serde pub #ident: #ty, }
     });
     let doc = docs::attrs(doc);
-    let sensitive: Vec<&RustField<'_>> = rust.iter().filter(|f| f.field.sensitive).collect();
-    let derive_debug = if sensitive.is_empty() {
-        quote! { Debug, }
-    } else {
+    let sensitive = fields.iter().any(|f| f.field.sensitive);
+    let derive_debug = if sensitive {
         quote! {}
+    } else {
+        quote! { Debug, }
     };
     let (attrs, default) =
         if has_mandatory { (quote! {}, quote! {}) } else { (quote! { #[non_exhaustive] }, quote! { Default, }) };
-    let debug_impl = if sensitive.is_empty() {
-        quote! {}
+    let debug_impl = if sensitive {
+        redacted_debug(name, fields)
     } else {
-        redacted_debug(name, &rust)
+        quote! {}
     };
-    let tokens = quote! {
+    let accessors: Vec<TokenStream> = fields.iter().map(accessor).collect();
+    let accessors = (!accessors.is_empty()).then(|| quote! { impl #name { #(#accessors)* } });
+    quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #attrs
-        pub struct #ident {
+        pub struct #name {
             #(#decls)*
-            #extra_fields
+            #extra
         }
         #debug_impl
-    };
-    (tokens, enums)
+        #accessors
+    }
 }
 
-/// `Debug` that prints `***` for sensitive fields.
-pub fn redacted_debug(name: &str, fields: &[RustField<'_>]) -> TokenStream {
-    let ident = type_ident(name);
-    let entries = fields.iter().map(|f| {
-        let id = &f.ident;
-        let label = id.to_string().trim_start_matches("r#").to_owned();
-        if f.field.sensitive {
-            quote! { .field(#label, &"***") }
+/// `fn field(&self)`: `Option<&str>` for strings, `&[T]` for lists (empty when absent), `Option<T>` for numbers,
+/// `Option<&T>` for the rest; plus `field_parsed()` for documented timestamp formats.
+fn accessor(f: &RustField<'_>) -> TokenStream {
+    let ident = &f.ident;
+    let doc = docs::attrs(&[docs::first_sentence(f.field)]);
+    let ty = &f.ty;
+    let copy = matches!(f.expr, TypeExpr::Scalar(Scalar::Integer | Scalar::Long | Scalar::Float | Scalar::Boolean));
+    let (ret, body) = match (&f.item, f.optional) {
+        (Some(item), true) => (quote! { &[#item] }, quote! { self.#ident.as_deref().unwrap_or_default() }),
+        (Some(item), false) => (quote! { &[#item] }, quote! { &self.#ident }),
+        _ if f.is_string() && f.optional => (quote! { Option<&str> }, quote! { self.#ident.as_deref() }),
+        _ if f.is_string() => (quote! { &str }, quote! { &self.#ident }),
+        _ if copy && f.optional => (quote! { Option<#ty> }, quote! { self.#ident }),
+        _ if copy => (quote! { #ty }, quote! { self.#ident }),
+        _ if f.optional => (quote! { Option<&#ty> }, quote! { self.#ident.as_ref() }),
+        _ => (quote! { &#ty }, quote! { &self.#ident }),
+    };
+    let parsed = f.field.format.map(|format| {
+        let name = format_ident!("{}_parsed", f.name());
+        let (parse, value) = match format {
+            TimeFormat::DateTime => (quote! { date_time }, quote! { self.#ident() }),
+            TimeFormat::UtcDateTime => (quote! { utc_date_time }, quote! { self.#ident() }),
+            TimeFormat::UnixMs => (quote! { unix_ms }, quote! { self.#ident() }),
+        };
+        let value = if f.optional {
+            quote! { #value? }
         } else {
-            quote! { .field(#label, &self.#id) }
+            value
+        };
+        let doc = docs::attrs(&[format!(
+            "[`{}`](Self::{}) as a time; `None` when absent or not in the documented format ({}).",
+            f.name(),
+            f.name(),
+            docs::time_format_words(format)
+        )]);
+        quote! {
+            #doc
+            pub fn #name(&self) -> Option<hwcloud_runtime::time::OffsetDateTime> {
+                hwcloud_runtime::timestamp::#parse(#value)
+            }
         }
     });
     quote! {
-        impl std::fmt::Debug for #ident {
+        #doc
+        pub fn #ident(&self) -> #ret { #body }
+        #parsed
+    }
+}
+
+/// `Debug` that prints `***` for sensitive fields.
+pub fn redacted_debug(name: &Ident, fields: &[RustField<'_>]) -> TokenStream {
+    let label = name.to_string();
+    let entries = fields.iter().map(|f| {
+        let id = &f.ident;
+        let field = f.name();
+        if f.field.sensitive {
+            quote! { .field(#field, &self.#id.as_ref().map(|_| "***")) }
+        } else {
+            quote! { .field(#field, &self.#id) }
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#name) #(#entries)* .finish_non_exhaustive()
+                f.debug_struct(#label) #(#entries)* .finish_non_exhaustive()
             }
         }
     }
 }
 
-/// A documented value set as a `#[non_exhaustive]` enum that keeps unknown values.
+/// A documented value set as a `#[non_exhaustive]` enum whose `Unknown` variant can only hold values the
+/// documentation does not list, so that equality follows the wire value.
 pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
     let ident = type_ident(name);
     let mut used = std::collections::BTreeSet::new();
-    let variants: Vec<(proc_macro2::Ident, &str, Vec<String>)> = field
+    let variants: Vec<(Ident, &str, Vec<String>)> = field
         .values
         .iter()
         .map(|v| {
@@ -209,7 +359,7 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
                 n += 1;
             }
             let doc = match &v.description {
-                Some(d) => vec![format!("`{}`: {}", v.value, docs::escape(d))],
+                Some(d) => vec![format!("`{}`: {}", v.value, docs::user_text(d))],
                 None => vec![format!("`{}`", v.value)],
             };
             (type_ident(&candidate), v.value.as_str(), doc)
@@ -222,9 +372,10 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
     let to_str = variants.iter().map(|(id, wire, _)| quote! { #ident::#id => #wire, });
     let from_str = variants.iter().map(|(id, wire, _)| quote! { #wire => #ident::#id, });
     let doc = docs::attrs(&[
-        format!("Documented values of `{}`.", field.name),
+        format!("The documented values of `{}`.", field.name),
         String::new(),
-        "Values the documentation does not list are kept in `Unknown` and sent back unchanged.".into(),
+        "A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a".into(),
+        "wildcard arm so that new values do not break the match.".into(),
     ]);
     quote! {
         #doc
@@ -233,7 +384,7 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
         pub enum #ident {
             #(#decl)*
             /// A value the documentation does not list, kept as received.
-            Unknown(String),
+            Unknown(crate::UnknownValue),
         }
 
         impl #ident {
@@ -241,7 +392,7 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
-                    #ident::Unknown(other) => other,
+                    #ident::Unknown(other) => other.as_str(),
                 }
             }
         }
@@ -250,8 +401,14 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
-                    other => #ident::Unknown(other.to_owned()),
+                    other => #ident::Unknown(crate::UnknownValue::new(other)),
                 }
+            }
+        }
+
+        impl From<String> for #ident {
+            fn from(value: String) -> Self {
+                #ident::from(value.as_str())
             }
         }
 
@@ -276,28 +433,25 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
     }
 }
 
-/// `types.rs` of a service: every object table and its value sets.
+/// `types.rs` of a service: every object table and every documented value set.
 pub fn types_module(ctx: &Ctx<'_>) -> TokenStream {
-    let mut items = Vec::new();
-    for (name, t) in &ctx.table.types {
-        items.push(type_def(ctx, name, t));
-    }
+    let structs = ctx.table.types.iter().map(|(name, t)| type_def(ctx, name, t));
+    let enums = ctx.enum_items();
     let doc = docs::inner_attrs(&[format!(
-        "Object tables of {} shared by its operations, with their documented value sets.",
-        docs::escape(&ctx.service.service.value.title)
+        "The object tables of {} shared by its operations, and every documented value set.",
+        docs::user_text(&ctx.service.service.value.title)
     )]);
-    quote! { #doc #(#items)* }
+    quote! { #doc #(#structs)* #(#enums)* }
 }
 
 fn type_def(ctx: &Ctx<'_>, name: &str, t: &TypeDef) -> TokenStream {
-    let rust = &ctx.rust_names[name];
+    let ident = type_ident(&ctx.rust_names[name]);
     let mut doc = Vec::new();
     if let Some(d) = &t.description {
-        doc.push(docs::escape(d));
+        doc.push(docs::user_text(d));
         doc.push(String::new());
     }
-    doc.push(format!("Documented table `{}`.", docs::escape(t.table.as_deref().unwrap_or(name))));
-    let fields: Vec<&Field> = t.fields.iter().collect();
-    let (def, enums) = struct_tokens(ctx, rust, &doc, &fields, quote! {}, false);
-    quote! { #def #(#enums)* }
+    doc.push(format!("The documented table `{}`.", docs::escape(t.table.as_deref().unwrap_or(name))));
+    let fields: Vec<RustField<'_>> = t.fields.iter().map(|f| RustField::new(ctx, f)).collect();
+    struct_tokens(&ident, &doc, &fields, quote! {})
 }

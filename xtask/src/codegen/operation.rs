@@ -1,17 +1,18 @@
-//! One module per operation: input, request body, output, builder, send, and the documented examples as tests.
+//! One module per operation: its static description, input (with validation and request building), request
+//! body, output, builder, and the documented examples as tests. One function per construct.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
 use super::examples;
 use super::lifecycle;
-use super::model::{rust_field, struct_tokens, Ctx, RustField};
+use super::model::{inline_success_body, struct_tokens, Ctx, RustField};
 use super::names::camel;
-use super::validation::{input_field_checks, rules_const, wire_field_checks};
+use super::rules::rule_words;
 use crate::spec::check::response_fields;
 use crate::spec::load::Located;
-use crate::spec::model::{Field, OperationFile};
+use crate::spec::model::{Field, OperationFile, Supplier};
 use crate::spec::types::{Scalar, TypeExpr};
 
 /// Where an input field goes on the wire.
@@ -23,19 +24,42 @@ pub enum Place {
     Body,
 }
 
+impl Place {
+    fn words(self) -> &'static str {
+        match self {
+            Place::Path => "path parameter",
+            Place::Query => "query parameter",
+            Place::Header => "header",
+            Place::Body => "request body field",
+        }
+    }
+}
+
 /// An input field with its place.
 pub struct InputField<'a> {
     pub rust: RustField<'a>,
     pub place: Place,
 }
 
+impl InputField<'_> {
+    pub fn mandatory(&self) -> bool {
+        self.rust.field.mandatory == Some(true)
+    }
+
+    /// Filled in by the client when the caller leaves it unset (`project_id`).
+    pub fn client_supplied(&self) -> bool {
+        self.rust.field.supplied_by == Some(Supplier::Client)
+    }
+}
+
+/// The names of one operation's items.
 pub struct OpNames {
-    pub module: proc_macro2::Ident,
+    pub module: Ident,
     pub camel: String,
-    pub input: proc_macro2::Ident,
-    pub output: proc_macro2::Ident,
-    pub body: proc_macro2::Ident,
-    pub builder: proc_macro2::Ident,
+    pub input: Ident,
+    pub output: Ident,
+    pub body: Ident,
+    pub builder: Ident,
 }
 
 pub fn op_names(op: &OperationFile) -> OpNames {
@@ -52,339 +76,452 @@ pub fn op_names(op: &OperationFile) -> OpNames {
 
 /// Every field the caller can set, in documented order: path, query, headers, then body.
 pub fn input_fields<'a>(ctx: &Ctx<'a>, op: &'a OperationFile) -> Vec<InputField<'a>> {
-    let owner = camel(&op.operation);
     let mut out = Vec::new();
     let groups: [(&'a [Field], Place); 3] =
         [(&op.uri_parameters, Place::Path), (&op.query_parameters, Place::Query), (&op.headers, Place::Header)];
     for (rows, place) in groups {
-        for f in rows.iter().filter(|f| f.supplied_by.is_none()) {
-            out.push(InputField { rust: rust_field(ctx, &owner, f, true), place });
+        for f in rows.iter().filter(|f| matches!(f.supplied_by, None | Some(Supplier::Client))) {
+            out.push(InputField { rust: RustField::optional(ctx, f), place });
         }
     }
-    if let Some(body) = &op.request_body {
-        for f in response_fields(Some(body), &ctx.table) {
-            out.push(InputField { rust: rust_field(ctx, &owner, f, true), place: Place::Body });
-        }
+    for f in response_fields(op.request_body.as_ref(), &ctx.table) {
+        out.push(InputField { rust: RustField::optional(ctx, f), place: Place::Body });
     }
     out
 }
 
-fn module_doc(service: &str, file: &Located<OperationFile>) -> Vec<String> {
-    let op = &file.value;
-    let mut d = vec![format!("{}", docs::escape(&op.title)), String::new()];
-    d.extend(op.summary.lines().map(docs::escape));
+/// Everything the emitters of one operation share.
+pub struct Op<'a> {
+    pub ctx: &'a Ctx<'a>,
+    pub o: &'a OperationFile,
+    pub n: OpNames,
+    pub fields: Vec<InputField<'a>>,
+}
+
+/// The module of one operation.
+pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>, pages: &[(String, String)]) -> TokenStream {
+    let o = &file.value;
+    let op = Op { ctx, o, n: op_names(o), fields: input_fields(ctx, o) };
+    let doc = docs::inner_attrs(&module_doc(&op, pages));
+    let spec = operation_static(&op);
+    let input = input_struct(&op);
+    let input_trait = operation_input_impl(&op);
+    let body = request_body(&op);
+    let output = output_struct(&op);
+    let builder = builder(&op);
+    let paging = lifecycle::page_impls(&op);
+    let tests = examples::example_tests(&op);
+    quote! {
+        #doc
+        #spec
+        #input
+        #input_trait
+        #body
+        #output
+        #builder
+        #paging
+        #tests
+    }
+}
+
+fn module_doc(op: &Op<'_>, pages: &[(String, String)]) -> Vec<String> {
+    let o = op.o;
+    let mut d: Vec<String> = docs::user_text(&o.summary).lines().map(str::to_owned).collect();
     d.push(String::new());
-    d.push(format!("`{} {}`", op.method, op.path));
-    d.push(String::new());
-    let source = match &op.source.url {
-        Some(url) => format!("Source: `shared/{}`, <{url}>", op.source.file),
-        None => format!("Source: `shared/{}`", op.source.file),
+    let success: Vec<String> = o.success.iter().map(u16::to_string).collect();
+    let retries = if o.idempotent {
+        "idempotent, so transient failures are retried"
+    } else {
+        "not idempotent, so it is never sent twice once it may have reached the server (on failure, \
+         [`Error::outcome_unknown`](crate::Error::outcome_unknown) says whether it may have been carried out)"
     };
-    d.push(source + &op.source.updated.as_ref().map(|u| format!(" (updated {u})")).unwrap_or_default() + ".");
+    d.push(format!("`{} {}` answers HTTP {}; {retries}.", o.method, o.path, success.join(" or ")));
     d.push(String::new());
-    let success: Vec<String> = op.success.iter().map(u16::to_string).collect();
-    d.push(format!(
-        "Success: HTTP {}. {}",
-        success.join(", "),
-        if op.idempotent {
-            "Idempotent: transient failures are retried."
-        } else {
-            "Not idempotent: never re-sent once the request may have reached the server."
-        }
-    ));
-    if !op.status_codes.is_empty() {
+    d.push("# Example".into());
+    d.push(String::new());
+    d.extend(examples::doc_example(op));
+    d.extend(error_section(op));
+    if !o.status_codes.is_empty() {
+        d.push(String::new());
+        d.push("# Status codes".into());
         d.push(String::new());
         d.push("| Status | Meaning |".into());
         d.push("|---|---|".into());
-        for s in &op.status_codes {
+        for s in &o.status_codes {
             let text =
                 [s.text.as_deref(), s.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(": ");
-            d.push(format!("| {} | {} |", s.status, docs::escape(&text)));
+            d.push(format!("| {} | {} |", s.status, docs::user_text(&text)));
         }
     }
-    if let Some(note) = &op.status_codes_note {
+    if let Some(note) = &o.status_codes_note {
         d.push(String::new());
-        d.push(format!("Status codes: {}", docs::escape(note)));
+        d.push(format!("Status codes: {}", docs::user_text(note)));
     }
-    if let Some(version) = &op.api_version {
-        d.push(String::new());
-        d.push(format!("API version {}.", docs::escape(version)));
+    let mut page = format!("Documented in \"{}\"", docs::escape(&o.title));
+    if let Some(url) = &o.source.url {
+        page.push_str(&format!(", <{url}>"));
     }
-    for c in &op.corrections {
-        d.push(String::new());
-        d.push(format!("**Spec correction:** {}", docs::escape(c)));
-    }
-    for note in &op.notes {
-        d.push(String::new());
-        d.push(format!("Note: {}", docs::escape(note)));
+    if let Some(updated) = &o.source.updated {
+        page.push_str(&format!(" (updated {})", docs::escape(updated)));
     }
     d.push(String::new());
-    d.push(format!(
-        "Spec: `spec/{service}/{}`.",
-        file.path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
-    ));
+    d.push(page + ".");
+    if let Some(version) = &o.api_version {
+        d.push(format!("API version {}.", docs::escape(version)));
+    }
+    let mut notes: Vec<String> =
+        o.corrections.iter().map(|c| format!("Correction: {}", docs::reviewer_text(c, pages))).collect();
+    let rows = o.uri_parameters.iter().chain(&o.query_parameters).chain(&o.headers);
+    let rows = rows.chain(o.request_body.iter().flat_map(|b| &b.fields));
+    let rows = rows.chain(o.responses.iter().filter_map(|r| r.body.as_ref()).flat_map(|b| &b.fields));
+    let rows = rows.chain(o.types.iter().flat_map(|t| &t.fields));
+    for row in rows {
+        if let Some(c) = &row.correction {
+            notes.push(format!("Correction of `{}`: {}", row.name, docs::reviewer_text(c, pages)));
+        }
+    }
+    notes.extend(o.notes.iter().map(|n| docs::reviewer_text(n, pages)));
+    d.extend(docs::notes_block(&notes));
     d
 }
 
-pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenStream {
-    let op = &file.value;
-    let n = op_names(op);
-    let service = &ctx.service.name;
-    let fields = input_fields(ctx, op);
-    let module_doc = docs::inner_attrs(&module_doc(service, file));
+/// The service errors this operation documents: its not-found codes, and the codes of its error examples.
+fn error_section(op: &Op<'_>) -> Vec<String> {
+    let Some(table) = &op.ctx.service.error_codes else { return Vec::new() };
+    let name = &op.o.operation;
+    let mut codes: Vec<&str> = table
+        .value
+        .codes
+        .iter()
+        .filter(|c| c.not_found.as_ref().is_some_and(|n| n.operations.contains(name)))
+        .map(|c| c.code.as_str())
+        .collect();
+    for ex in &op.o.examples.responses {
+        let Some(body) = ex.body.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok()) else {
+            continue;
+        };
+        let code = ["error_code", "errorCode"].iter().find_map(|k| body.get(*k).and_then(|c| c.as_str()));
+        if let Some(row) = table.value.codes.iter().find(|c| Some(c.code.as_str()) == code) {
+            if !codes.contains(&row.code.as_str()) {
+                codes.push(&row.code);
+            }
+        }
+    }
+    let rows: Vec<String> = codes
+        .iter()
+        .filter_map(|code| table.value.codes.iter().find(|c| c.code == *code))
+        .map(|c| {
+            let mut meaning = docs::user_text(&c.message);
+            if let Some(description) = c.description.as_deref().filter(|d| *d != c.message) {
+                meaning.push_str(&format!(" ({})", docs::user_text(description)));
+            }
+            if let Some(n) = c.not_found.as_ref().filter(|n| n.operations.contains(name)) {
+                let resource = &n.resource;
+                meaning.push_str(&format!(
+                    " The {resource} does not exist: [`is_not_found()`](crate::Error::is_not_found) is true."
+                ));
+            }
+            let solution = c.solution.as_deref().map(docs::user_text).unwrap_or_default();
+            format!("| `{}` | {} | {meaning} | {} |", c.code, c.status, solution.replace('\n', " "))
+        })
+        .collect();
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let mut d = vec![
+        String::new(),
+        "# Errors".into(),
+        String::new(),
+        "Besides what can go wrong with any call (see [`Error`](crate::Error)), the documentation names these".into(),
+        "service errors for this operation; [`Error::solution`](crate::Error::solution) returns the advice.".into(),
+        String::new(),
+        "| Code | HTTP | Meaning | What to do |".into(),
+        "|---|---|---|---|".into(),
+    ];
+    d.extend(rows);
+    d
+}
 
-    // Static description.
-    let op_name = &op.operation;
-    let method = format_ident!("{}", camel(&op.method.to_ascii_lowercase()));
-    let path_template = &op.path;
-    let success = &op.success;
-    let idempotent = op.idempotent;
+fn operation_static(op: &Op<'_>) -> TokenStream {
+    let o = op.o;
+    let name = &o.operation;
+    let method = format_ident!("{}", camel(&o.method.to_ascii_lowercase()));
+    let path = &o.path;
+    let success = o.success.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    let idempotent = o.idempotent;
+    let not_found: Vec<&str> = op
+        .ctx
+        .service
+        .error_codes
+        .iter()
+        .flat_map(|t| &t.value.codes)
+        .filter(|c| c.not_found.as_ref().is_some_and(|n| n.operations.contains(name)))
+        .map(|c| c.code.as_str())
+        .collect();
+    quote! {
+        /// Static facts about this operation, from its spec file.
+        pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
+            service: &super::SERVICE,
+            name: #name,
+            method: hwcloud_runtime::Method::#method,
+            path_template: #path,
+            success: &[#(#success),*],
+            idempotent: #idempotent,
+            not_found: &[#(#not_found),*],
+        };
+    }
+}
 
-    // Local enums of params and inline bodies.
-    let mut enums: Vec<TokenStream> = fields.iter().filter_map(|f| f.rust.enum_def.clone()).collect();
+/// Setter and field documentation: the documented text, then the rule in plain words, the default, where the
+/// value goes, and whether it is mandatory.
+fn input_doc(f: &InputField<'_>) -> Vec<String> {
+    let field = f.rust.field;
+    let mut lines: Vec<String> = docs::field_doc(field).into_iter().filter(|l| !l.starts_with("Wire name")).collect();
+    lines.push(String::new());
+    let mut facts = Vec::new();
+    if f.client_supplied() {
+        facts.push(
+            "Optional: left unset, the client fills in its own project id (`Client::builder().project_id(..)` \
+             or the `HUAWEICLOUD_SDK_PROJECT_ID` variable)"
+                .to_owned(),
+        );
+    } else if f.mandatory() {
+        facts.push("Required".to_owned());
+    } else {
+        facts.push("Optional".to_owned());
+    }
+    if let Some(words) = rule_words(&field.rules) {
+        facts.push(words);
+    }
+    if let (Some(min), Some(max)) = (field.rules.minimum, field.rules.maximum) {
+        facts.push(format!("from {min} to {max}"));
+    } else if let Some(min) = field.rules.minimum {
+        facts.push(format!("at least {min}"));
+    } else if let Some(max) = field.rules.maximum {
+        facts.push(format!("at most {max}"));
+    }
+    if let Some(default) = &field.rules.default {
+        let shown = serde_yaml::to_string(default).unwrap_or_default();
+        facts.push(format!("the service's default is `{}`", shown.trim()));
+    }
+    facts.push(format!("sent as the {} `{}`", f.place.words(), field.name));
+    lines.push(format!("{}.", facts.join("; ")));
+    lines
+}
 
-    // Input.
-    let input_decls = fields.iter().map(|f| {
-        let doc = docs::attrs(&docs::field_doc(f.rust.field));
+fn input_struct(op: &Op<'_>) -> TokenStream {
+    let OpNames { input, builder, .. } = &op.n;
+    let module = op.ctx.module();
+    let owner = &op.n.camel;
+    let decls = op.fields.iter().map(|f| {
+        let doc = docs::attrs(&input_doc(f));
         let ident = &f.rust.ident;
         let ty = &f.rust.ty;
         quote! { #doc pub #ident: Option<#ty>, }
     });
-    let any_sensitive = fields.iter().any(|f| f.rust.field.sensitive);
-    let input_debug = if any_sensitive {
-        let entries = fields.iter().map(|f| {
-            let id = &f.rust.ident;
-            let label = id.to_string().trim_start_matches("r#").to_owned();
-            if f.rust.field.sensitive {
-                quote! { .field(#label, &self.#id.as_ref().map(|_| "***")) }
-            } else {
-                quote! { .field(#label, &self.#id) }
-            }
-        });
-        let name = n.input.to_string();
-        let input = &n.input;
-        quote! {
-            impl std::fmt::Debug for #input {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.debug_struct(#name) #(#entries)* .finish()
-                }
-            }
-        }
+    let checks: Vec<TokenStream> = op
+        .fields
+        .iter()
+        .map(|f| op.ctx.rules.input_checks(&module, owner, &f.rust, f.mandatory() && !f.client_supplied()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let validate_body = if checks.is_empty() {
+        quote! { Ok(()) }
     } else {
-        quote! {}
+        quote! {
+            let mut v = hwcloud_runtime::validate::Violations::new(&OPERATION);
+            #(#checks)*
+            v.finish()
+        }
     };
-    let input_derive = if any_sensitive {
+    let sensitive = op.fields.iter().any(|f| f.rust.field.sensitive);
+    let derive_debug = if sensitive {
         quote! {}
     } else {
         quote! { Debug, }
     };
-    let rule_consts = fields.iter().map(|f| rules_const(&f.rust, f.place == Place::Path));
-    let checks: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| input_field_checks(&f.rust, f.rust.field.mandatory == Some(true), f.place == Place::Path))
-        .collect();
-    let input_v = violations_binding(&checks);
-
-    // Request building.
-    let path_fmt = path_format(&op.path);
-    let path_args = path_params_in_order(&op.path).into_iter().map(|name| {
-        let f = fields.iter().find(|f| f.place == Place::Path && f.rust.field.name == name).expect("checked");
-        let ident = &f.rust.ident;
-        let to_str = to_wire_string(&f.rust, quote! { value });
-        quote! { hwcloud_runtime::path::encode_segment(&{ let value = hwcloud_runtime::validate::required(OPERATION.name, #name, self.#ident.as_ref())?; #to_str }) }
-    });
-    let query_pushes = fields.iter().filter(|f| f.place == Place::Query).map(|f| {
-        let ident = &f.rust.ident;
-        let wire = &f.rust.field.name;
-        if let TypeExpr::Array(_) = f.rust.expr {
-            let to_str = quote! { item.to_string() };
-            quote! { if let Some(values) = &self.#ident { for item in values { request.query.push((#wire, #to_str)); } } }
-        } else {
-            let to_str = to_wire_string(&f.rust, quote! { value });
-            quote! { if let Some(value) = &self.#ident { request.query.push((#wire, #to_str)); } }
-        }
-    });
-    let header_pushes = fields.iter().filter(|f| f.place == Place::Header).map(|f| {
-        let ident = &f.rust.ident;
-        let wire = &f.rust.field.name;
-        let to_str = to_wire_string(&f.rust, quote! { value });
-        quote! { if let Some(value) = &self.#ident { request.headers.push((#wire, #to_str)); } }
-    });
-    let project_id = if fields.iter().any(|f| f.place == Place::Path && f.rust.field.name == "project_id") {
-        quote! { request.project_id = self.project_id.clone(); }
+    let debug_impl = if sensitive {
+        let rust: Vec<RustField<'_>> = op.fields.iter().map(|f| RustField::optional(op.ctx, f.rust.field)).collect();
+        super::model::redacted_debug(input, &rust)
     } else {
         quote! {}
     };
-    let body_fields: Vec<&InputField<'_>> = fields.iter().filter(|f| f.place == Place::Body).collect();
-    let body_ident = &n.body;
-    let (body_struct, body_build) = if op.request_body.is_some() {
-        let rows: Vec<&Field> = body_fields.iter().map(|f| f.rust.field).collect();
-        let table = op.request_body.as_ref().and_then(|b| b.table.clone()).unwrap_or_else(|| "Request body".into());
-        let doc = vec![format!(
-            "The JSON request body of `{}` ({}), as sent on the wire.",
-            op.operation,
-            docs::escape(&table)
-        )];
-        let (tokens, _enums_already_collected) = struct_tokens(ctx, &n.body.to_string(), &doc, &rows, quote! {}, true);
-        let wire_rust: Vec<RustField<'_>> = rows.iter().map(|f| rust_field(ctx, &n.camel, f, true)).collect();
-        let wire_checks: Vec<TokenStream> = wire_rust.iter().map(wire_field_checks).collect();
-        let wire_v = violations_binding(&wire_checks);
-        let assigns = body_fields.iter().map(|f| {
-            let ident = &f.rust.ident;
-            let wire = &f.rust.field.name;
-            if f.rust.optional {
-                quote! { #ident: self.#ident.clone(), }
-            } else {
-                quote! { #ident: hwcloud_runtime::validate::required(OPERATION.name, #wire, self.#ident.clone())?, }
-            }
-        });
-        let validate_doc = docs::attrs(&[
-            "Checks the documented rules of every field (a server can use this on what it receives).".into(),
-        ]);
-        (
-            quote! {
-                #tokens
-                impl #body_ident {
-                    #validate_doc
-                    pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
-                        #wire_v
-                        #(#wire_checks)*
-                        v.finish()
-                    }
-                }
-            },
-            quote! {
-                let body = #body_ident { #(#assigns)* };
-                request.body = Some(hwcloud_runtime::validate::json_body(OPERATION.name, &body)?);
-            },
-        )
-    } else {
-        (quote! {}, quote! {})
-    };
+    let doc = docs::attrs(&[
+        format!("The parameters of one `{}` call.", op.o.operation),
+        String::new(),
+        format!(
+            "Build one with [`{input}::builder`] to send it later with [`Client::send`](crate::Client::send), or set the \
+             parameters on the builder that [`{}Client::{}`](super::{}Client::{}) returns.",
+            camel(&op.ctx.service.name),
+            op.o.operation,
+            camel(&op.ctx.service.name),
+            op.o.operation
+        ),
+    ]);
+    quote! {
+        #doc
+        #[derive(#derive_debug Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #input {
+            #(#decls)*
+        }
 
-    // Output.
-    let success_response = op.responses.iter().find(|r| Some(&r.status) == op.success.first());
-    let output_rows: Vec<&Field> = response_fields(success_response.and_then(|r| r.body.as_ref()), &ctx.table);
-    let mut output_doc = vec![format!(
-        "What `{}` returned: the documented response body, plus the HTTP status and request id.",
-        op.operation
-    )];
-    if let Some(r) = success_response {
-        let described = [r.table.as_deref(), r.description.as_deref()].into_iter().flatten().collect::<Vec<_>>();
-        if !described.is_empty() {
-            output_doc.push(String::new());
-            output_doc.push(format!("HTTP {}: {}.", r.status, docs::escape(&described.join(", "))));
+        #debug_impl
+
+        impl #input {
+            /// A builder of this input, to send later.
+            pub fn builder() -> #builder {
+                #builder { client: (), input: #input::default(), options: hwcloud_runtime::CallOptions::default() }
+            }
+
+            /// Checks every documented rule; the error lists every violation at once. A project id left unset is
+            /// not a violation: the client fills it in.
+            pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+                #validate_body
+            }
         }
     }
-    let optional_rows: Vec<Field> = output_rows.iter().map(|f| Field { mandatory: None, ..(*f).clone() }).collect();
-    let optional_refs: Vec<&Field> = optional_rows.iter().collect();
-    let output = &n.output;
-    let (output_struct, output_enums) = struct_tokens(
-        ctx,
-        &n.output.to_string(),
-        &output_doc,
-        &optional_refs,
-        quote! {
-            #[serde(skip)]
-            meta: hwcloud_runtime::ResponseMeta,
-        },
-        success_response.and_then(|r| r.body.as_ref()).is_some_and(|b| b.reference.is_none()),
-    );
-    if success_response.and_then(|r| r.body.as_ref()).is_some_and(|b| b.reference.is_none()) {
-        enums.extend(output_enums);
-    }
+}
 
-    // Builder.
-    let builder = &n.builder;
-    let input = &n.input;
-    let setters = fields.iter().map(|f| {
+/// `OperationInput`: how the runtime turns the input into a request.
+fn operation_input_impl(op: &Op<'_>) -> TokenStream {
+    let OpNames { input, output, .. } = &op.n;
+    let path_fmt: String =
+        op.o.path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/");
+    let path_args = crate::spec::check::path_params(&op.o.path).unwrap_or_default().into_iter().map(|name| {
+        let f = op.fields.iter().find(|f| f.place == Place::Path && f.rust.field.name == name).expect("checked");
         let ident = &f.rust.ident;
-        let doc = docs::attrs(&docs::field_doc(f.rust.field));
-        let (param, value) = setter_param(&f.rust);
+        let value = if f.rust.is_string() {
+            quote! { self.#ident.as_deref() }
+        } else {
+            quote! { self.#ident.as_ref().map(ToString::to_string).as_deref() }
+        };
+        quote! { hwcloud_runtime::path::segment(&OPERATION, #name, #value)? }
+    });
+    let query = op.fields.iter().filter(|f| f.place == Place::Query).map(|f| {
+        let ident = &f.rust.ident;
+        let wire = &f.rust.field.name;
+        if matches!(f.rust.expr, TypeExpr::Array(_)) {
+            quote! { request.push_query_all(#wire, &self.#ident); }
+        } else {
+            quote! { request.push_query(#wire, &self.#ident); }
+        }
+    });
+    let headers = op.fields.iter().filter(|f| f.place == Place::Header).map(|f| {
+        let ident = &f.rust.ident;
+        let wire = &f.rust.field.name;
+        quote! { request.push_header(#wire, &self.#ident); }
+    });
+    let project = op.fields.iter().find(|f| f.client_supplied()).map(|f| f.rust.ident.clone());
+    let project_slot = project.as_ref().map(|ident| {
         quote! {
-            #doc
-            pub fn #ident(mut self, value: #param) -> Self {
-                self.input.#ident = Some(#value);
-                self
+            fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
+                Some(&mut self.#ident)
             }
         }
     });
-    let (fallback_project, needs_project) =
-        if fields.iter().any(|f| f.place == Place::Path && f.rust.field.name == "project_id") {
-            let fallback = quote! {
-                if input.project_id.is_none() {
-                    input.project_id = client.project_id().map(str::to_owned);
-                }
-            };
-            let needs = quote! {
-                fn needs_project_id(&self) -> bool {
-                    self.project_id.is_none()
-                }
-            };
-            (fallback, needs)
-        } else {
-            (quote! {}, quote! { fn needs_project_id(&self) -> bool { false } })
-        };
-    let tests = examples::example_tests(ctx, file, &fields);
-    let (page_impl, pager_methods) = lifecycle::pager(ctx, op);
-    let waiter_method = lifecycle::job_waiter(ctx, op);
-    let send_and_wait = lifecycle::send_and_wait(ctx.service, file);
-    let builder_doc =
-        docs::attrs(&[format!("Builds and sends `{}`; every setter is one documented parameter.", op.operation)]);
-    let input_doc = docs::attrs(&[format!(
-        "Everything the caller can set for `{}`. Use the builder; `validate` lists every broken rule.",
-        op.operation
-    )]);
-
-    quote! {
-        #module_doc
-
-        /// Static facts about this operation, from its spec file.
-        pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::OperationSpec {
-            service: &super::SERVICE,
-            name: #op_name,
-            method: hwcloud_runtime::Method::#method,
-            path_template: #path_template,
-            success: &[#(#success),*],
-            idempotent: #idempotent,
-        };
-
-        #(#rule_consts)*
-
-        #input_doc
-        #[derive(#input_derive Clone, Default, PartialEq)]
-        #[non_exhaustive]
-        pub struct #input {
-            #(#input_decls)*
-        }
-
-        #input_debug
-
-        impl #input {
-            /// Checks every documented rule; the error lists all violations at once.
-            pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
-                #input_v
-                #(#checks)*
-                v.finish()
+    let project_on_request = project.as_ref().map(|ident| quote! { request.project_id = self.#ident.clone(); });
+    let body = op.o.request_body.as_ref().map(|_| {
+        let body = &op.n.body;
+        let assigns = op.fields.iter().filter(|f| f.place == Place::Body).map(|f| {
+            let ident = &f.rust.ident;
+            let wire = &f.rust.field.name;
+            if f.mandatory() {
+                quote! { #ident: hwcloud_runtime::validate::required(&OPERATION, #wire, self.#ident.clone())?, }
+            } else {
+                quote! { #ident: self.#ident.clone(), }
             }
+        });
+        quote! {
+            let body = #body { #(#assigns)* };
+            request.body = Some(hwcloud_runtime::validate::json_body(&OPERATION, &body)?);
+        }
+    });
+    let mutable = op.fields.iter().any(|f| f.place != Place::Path) || project.is_some() || body.is_some();
+    let binding = if mutable {
+        quote! { let mut request }
+    } else {
+        quote! { let request }
+    };
+    quote! {
+        impl hwcloud_runtime::OperationInput for #input {
+            type Output = #output;
+            const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
 
-            /// The request for this input: path filled with each parameter as one encoded segment.
-            pub fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
+            #project_slot
+
+            fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
+                self.validate()?;
                 let path = format!(#path_fmt, #(#path_args),*);
-                #[allow(unused_mut)]
-                let mut request = hwcloud_runtime::Request::new(&OPERATION, path);
-                #(#query_pushes)*
-                #(#header_pushes)*
-                #project_id
-                #body_build
+                #binding = hwcloud_runtime::Request::new(&OPERATION, path);
+                #(#query)*
+                #(#headers)*
+                #project_on_request
+                #body
                 Ok(request)
             }
+
+            fn set_meta(output: &mut #output, meta: hwcloud_runtime::ResponseMeta) {
+                output.meta = meta;
+            }
         }
+    }
+}
 
-        #body_struct
+/// The request body as sent on the wire; servers (the emulator) parse and validate it too.
+fn request_body(op: &Op<'_>) -> TokenStream {
+    let Some(body) = &op.o.request_body else { return quote! {} };
+    let ident = &op.n.body;
+    let rows = response_fields(Some(body), &op.ctx.table);
+    let fields: Vec<RustField<'_>> = rows.iter().map(|f| RustField::new(op.ctx, f)).collect();
+    let table = body.table.clone().unwrap_or_else(|| "Request body".into());
+    let doc = vec![format!(
+        "The JSON body of a `{}` request (documented table \"{}\").",
+        op.o.operation,
+        docs::escape(&table)
+    )];
+    let tokens = struct_tokens(ident, &doc, &fields, quote! {});
+    let module = op.ctx.module();
+    let checks: Vec<TokenStream> =
+        fields.iter().map(|f| op.ctx.rules.wire_checks(&module, &op.n.camel, f)).filter(|t| !t.is_empty()).collect();
+    let validate_body = if checks.is_empty() {
+        quote! { Ok(()) }
+    } else {
+        quote! {
+            let mut v = hwcloud_runtime::validate::Violations::new(&OPERATION);
+            #(#checks)*
+            v.finish()
+        }
+    };
+    quote! {
+        #tokens
+        impl #ident {
+            /// Checks the documented rules of every field, as a server does with what it receives.
+            pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+                #validate_body
+            }
+        }
+    }
+}
 
-        #output_struct
-
+fn output_struct(op: &Op<'_>) -> TokenStream {
+    let o = op.o;
+    let output = &op.n.output;
+    let success = o.responses.iter().find(|r| Some(&r.status) == o.success.first());
+    let rows: Vec<&Field> = response_fields(success.and_then(|r| r.body.as_ref()), &op.ctx.table);
+    let fields: Vec<RustField<'_>> = rows.iter().map(|f| RustField::optional(op.ctx, f)).collect();
+    let mut doc =
+        vec![format!("What `{}` returned: the documented response body, its HTTP status and request id.", o.operation)];
+    if let Some(r) = success {
+        let described = [r.table.as_deref(), r.description.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+        if !described.is_empty() && inline_success_body(o).is_none() {
+            doc.push(String::new());
+            doc.push(format!("HTTP {}: {}.", r.status, docs::user_text(&described.join(", "))));
+        }
+    }
+    let tokens = struct_tokens(output, &doc, &fields, quote! { #[serde(skip)] meta: hwcloud_runtime::ResponseMeta, });
+    quote! {
+        #tokens
         impl #output {
             /// The `X-Request-Id` the service gave this response: quote it when asking support.
             pub fn request_id(&self) -> Option<&str> {
@@ -396,21 +533,61 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
                 self.meta.status
             }
         }
+    }
+}
 
-        #(#enums)*
-
-        #builder_doc
-        #[derive(Debug, Clone)]
-        pub struct #builder {
-            client: hwcloud_runtime::Client,
-            input: #input,
+fn setter(f: &InputField<'_>) -> TokenStream {
+    let ident = &f.rust.ident;
+    let set = format_ident!("set_{}", f.rust.name());
+    let doc = docs::attrs(&input_doc(f));
+    let ty = &f.rust.ty;
+    let (param, value) = if f.rust.is_enum || f.rust.is_string() {
+        (quote! { impl Into<#ty> }, quote! { value.into() })
+    } else {
+        (quote! { #ty }, quote! { value })
+    };
+    let set_doc = format!(" Sets or clears [`{}`](Self::{}).", f.rust.name(), f.rust.name());
+    quote! {
+        #doc
+        pub fn #ident(mut self, value: #param) -> Self {
+            self.input.#ident = Some(#value);
+            self
         }
 
-        impl #builder {
-            pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-                #builder { client, input: #input::default() }
-            }
+        #[doc = #set_doc]
+        pub fn #set(mut self, value: Option<#ty>) -> Self {
+            self.input.#ident = value;
+            self
+        }
+    }
+}
 
+fn builder(op: &Op<'_>) -> TokenStream {
+    let OpNames { input, output, builder, .. } = &op.n;
+    let setters = op.fields.iter().map(setter);
+    let service_client = format_ident!("{}Client", camel(&op.ctx.service.name));
+    let method = &op.n.module;
+    let doc = docs::attrs(&[
+        format!("Sets the parameters of `{}`, then sends it or builds its input.", op.o.operation),
+        String::new(),
+        format!(
+            "From [`{service_client}::{method}`](super::{service_client}::{method}) it can [`send`](Self::send) at once; from \
+             [`{input}::builder`] it [`build`](Self::build)s an input to send later."
+        ),
+    ]);
+    let lifecycle = lifecycle::builder_methods(op);
+    let build_doc = format!(" The input, once every documented rule holds (see [`{input}::validate`]).");
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a builder does nothing until it is sent or built"]
+        pub struct #builder<C = ()> {
+            client: C,
+            input: #input,
+            options: hwcloud_runtime::CallOptions,
+        }
+
+        impl<C> #builder<C> {
             #(#setters)*
 
             /// The input as set so far.
@@ -418,99 +595,79 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> TokenSt
                 &self.input
             }
 
+            #[doc = #build_doc]
+            pub fn build(self) -> Result<#input, hwcloud_runtime::Error> {
+                self.input.validate()?;
+                Ok(self.input)
+            }
+        }
+
+        impl #builder<hwcloud_runtime::Client> {
+            pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
+                #builder { client, input: #input::default(), options: hwcloud_runtime::CallOptions::default() }
+            }
+
+            /// Time limits for this call instead of the client's.
+            pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
+                self.options.timeouts = Some(timeouts);
+                self
+            }
+
+            /// Retry policy for this call instead of the client's.
+            pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
+                self.options.retry = Some(retry);
+                self
+            }
+
             /// Validates the input, then sends the request; nothing is sent when validation fails.
             pub async fn send(self) -> Result<#output, hwcloud_runtime::Error> {
-                send(&self.client, self.input).await
+                self.client.execute_with(self.input, &self.options).await
             }
 
-            #pager_methods
-            #waiter_method
-            #send_and_wait
+            #lifecycle
         }
-
-        #page_impl
-
-        impl hwcloud_runtime::OperationInput for #input {
-            type Output = #output;
-
-            fn operation() -> &'static hwcloud_runtime::OperationSpec {
-                &OPERATION
-            }
-
-            #needs_project
-
-            fn into_request(self, client: &hwcloud_runtime::Client) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
-                #[allow(unused_mut)]
-                let mut input = self;
-                #fallback_project
-                input.validate()?;
-                input.to_request()
-            }
-
-            fn set_meta(output: &mut #output, meta: hwcloud_runtime::ResponseMeta) {
-                output.meta = meta;
-            }
-        }
-
-        /// Validates and sends `input` with `client` (a project id left unset falls back to the client's).
-        pub async fn send(client: &hwcloud_runtime::Client, input: #input) -> Result<#output, hwcloud_runtime::Error> {
-            client.execute(input).await
-        }
-
-        #tests
     }
 }
 
-/// `let [mut] v = Violations::new(..)`, mutable only when some check can push to it.
-fn violations_binding(checks: &[TokenStream]) -> TokenStream {
-    if checks.iter().all(TokenStream::is_empty) {
-        quote! { let v = hwcloud_runtime::validate::Violations::new(OPERATION.name); }
-    } else {
-        quote! { let mut v = hwcloud_runtime::validate::Violations::new(OPERATION.name); }
-    }
-}
-
-/// `value` (a `&T`) as its wire string.
-fn to_wire_string(f: &RustField<'_>, value: TokenStream) -> TokenStream {
-    if f.enum_def.is_some() {
-        return quote! { #value.as_str().to_owned() };
-    }
-    match f.expr {
-        TypeExpr::Scalar(Scalar::String) => quote! { #value.clone() },
-        _ => quote! { #value.to_string() },
-    }
-}
-
-fn setter_param(f: &RustField<'_>) -> (TokenStream, TokenStream) {
-    let ty = &f.ty;
-    if f.enum_def.is_some() {
-        return (quote! { impl Into<#ty> }, quote! { value.into() });
-    }
-    match f.expr {
-        TypeExpr::Scalar(Scalar::String) => (quote! { impl Into<String> }, quote! { value.into() }),
-        _ => (quote! { #ty }, quote! { value }),
-    }
-}
-
-/// The path template as a `format!` string: each `{name}` becomes `{}`.
-fn path_format(path: &str) -> String {
-    path.split('/').map(|seg| if seg.starts_with('{') { "{}" } else { seg }).collect::<Vec<_>>().join("/")
-}
-
-fn path_params_in_order(path: &str) -> Vec<String> {
-    path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).map(str::to_owned).collect()
-}
-
-pub fn builder_method(op: &OperationFile) -> TokenStream {
+/// The service client's method returning this operation's builder.
+pub fn builder_method(ctx: &Ctx<'_>, op: &OperationFile) -> TokenStream {
     let n = op_names(op);
     let module = &n.module;
     let builder = &n.builder;
-    let doc =
-        docs::attrs(&[docs::escape(&op.title), String::new(), docs::escape(op.summary.lines().next().unwrap_or(""))]);
+    let fields = input_fields(ctx, op);
+    let mut doc = vec![docs::escape(&op.title), String::new()];
+    doc.push(docs::user_text(op.summary.lines().next().unwrap_or("")));
+    doc.push(String::new());
+    let service = &ctx.service.name;
+    doc.push(format!(
+        "See the [module](crate::{service}::{module}) for an example and the documented errors. Setters:"
+    ));
+    for f in &fields {
+        let need = if f.client_supplied() {
+            "optional, filled in by the client"
+        } else if f.mandatory() {
+            "required"
+        } else {
+            "optional"
+        };
+        doc.push(format!("- [`{}`]({module}::{builder}::{}) ({need})", f.rust.name(), f.rust.name()));
+    }
+    let doc = docs::attrs(&doc);
     quote! {
         #doc
-        pub fn #module(&self) -> #module::#builder {
+        pub fn #module(&self) -> #module::#builder<hwcloud_runtime::Client> {
             #module::#builder::new(self.client.clone())
         }
+    }
+}
+
+/// Whether a row is a plain scalar that an example can set from a literal.
+pub fn literal_tokens(f: &RustField<'_>, raw: &str) -> Option<TokenStream> {
+    match f.expr {
+        TypeExpr::Scalar(Scalar::Integer) => raw.parse::<i32>().ok().map(|v| quote! { #v }),
+        TypeExpr::Scalar(Scalar::Long) => raw.parse::<i64>().ok().map(|v| quote! { #v }),
+        TypeExpr::Scalar(Scalar::Boolean) => raw.parse::<bool>().ok().map(|v| quote! { #v }),
+        TypeExpr::Scalar(Scalar::String) => Some(quote! { #raw }),
+        _ => None,
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 
 use super::diag::{kp, Diagnostic, KeyPath};
 use super::load::{Located, ServiceDir};
-use super::model::{Field, OperationFile, Rules, TypeDef};
+use super::model::{Field, OperationFile, Rules, Supplier, TimeFormat, TypeDef};
 use super::types::{self, Scalar, TypeExpr};
 
 const CHARSET_CLASSES: &[&str] = &["letters", "digits", "lowercase", "uppercase"];
@@ -154,6 +154,8 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
     }
     check_endpoints(file, &meta.endpoints, diags);
 
+    check_error_codes(service, diags);
+
     // Type names: one namespace per service.
     let mut seen: BTreeMap<&str, TypeOrigin> = BTreeMap::new();
     let mut all_types: Vec<(TypeOrigin, &TypeDef)> = Vec::new();
@@ -185,7 +187,7 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
     let table = TypeTable::of(service);
     for (origin, t) in &all_types {
         let (f, base) = origin_file(service, origin, kp![]);
-        check_rows(f, &base.key("fields"), &t.fields, &table, false, diags);
+        check_rows(f, &base.key("fields"), &t.fields, &table, RowTable::Other, diags);
     }
 
     // Operations.
@@ -219,12 +221,15 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
                     ));
                 }
                 let success = success_fields(o, &table);
-                for (key, path) in [("status", &job.status), ("failure_reason", &job.failure_reason)] {
-                    if key == "failure_reason" && path.is_empty() {
+                for (key, path) in
+                    [("status", &job.status), ("failure_reason", &job.failure_reason), ("progress", &job.progress)]
+                {
+                    if key != "status" && path.is_empty() {
                         continue;
                     }
                     match resolve_path(&success, path, &table) {
                         Ok(TypeExpr::Scalar(Scalar::String)) => {}
+                        Ok(TypeExpr::Scalar(Scalar::Float | Scalar::Integer | Scalar::Long)) if key == "progress" => {}
                         Ok(other) => diags.push(file.diag(
                             kp!["job", key],
                             format!("`{}` leads to {other:?}, not a String", path.join(".")),
@@ -258,6 +263,43 @@ fn check_service(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Error codes: unique, well formed, and their not-found operations exist.
+fn check_error_codes(service: &ServiceDir, diags: &mut Vec<Diagnostic>) {
+    let Some(file) = &service.error_codes else { return };
+    let table = &file.value;
+    if table.service != service.name {
+        diags.push(file.diag(
+            kp!["service"],
+            format!("service `{}` is in folder `{}`", table.service, service.name),
+            format!("write `service: {}`", service.name),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for (i, row) in table.codes.iter().enumerate() {
+        let at = kp!["codes", i];
+        if !seen.insert(row.code.as_str()) {
+            diags.push(file.diag(at.key("code"), format!("code `{}` is listed twice", row.code), "keep one row"));
+        }
+        if !(400..600).contains(&row.status) {
+            diags.push(file.diag(
+                at.key("status"),
+                format!("status {} is not an error status", row.status),
+                "copy the table's 4xx/5xx status",
+            ));
+        }
+        let Some(not_found) = &row.not_found else { continue };
+        for (j, op) in not_found.operations.iter().enumerate() {
+            if !service.operations.iter().any(|o| &o.value.operation == op) {
+                diags.push(file.diag(
+                    at.key("not_found").key("operations").index(j),
+                    format!("operation `{op}` does not exist"),
+                    format!("name one of: {}", names(service.operations.iter().map(|o| o.value.operation.as_str()))),
+                ));
             }
         }
     }
@@ -297,12 +339,20 @@ impl dyn DiagSource + '_ {
     }
 }
 
+/// Which kind of table rows come from: `supplied_by` depends on it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RowTable {
+    Headers,
+    Uri,
+    Other,
+}
+
 fn check_rows(
     file: &dyn DiagSource,
     base: &KeyPath,
     rows: &[Field],
     table: &TypeTable<'_>,
-    is_header_table: bool,
+    kind: RowTable,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut names_seen = BTreeSet::new();
@@ -315,8 +365,15 @@ fn check_rows(
                 "remove the duplicate row",
             ));
         }
-        if row.supplied_by.is_some() && !is_header_table {
-            diags.push(file.diag_at(at.key("supplied_by"), "`supplied_by` is only for header rows", "remove it"));
+        match (row.supplied_by, kind) {
+            (None, _) | (Some(Supplier::Auth | Supplier::Transport), RowTable::Headers) => {}
+            (Some(Supplier::Client), RowTable::Uri) if row.name == "project_id" => {}
+            (Some(_), _) => diags.push(file.diag_at(
+                at.key("supplied_by"),
+                "`supplied_by: auth|transport` is only for header rows, `supplied_by: client` only for the \
+                 `project_id` URI parameter",
+                "remove it",
+            )),
         }
         let ty = match field_type(row) {
             Ok(t) => t,
@@ -358,6 +415,18 @@ fn check_rows(
             ));
         }
         check_rules(file, &at.key("rules"), &row.rules, &ty, diags);
+        let format_fits = match row.format {
+            None => true,
+            Some(TimeFormat::DateTime | TimeFormat::UtcDateTime) => ty == TypeExpr::Scalar(Scalar::String),
+            Some(TimeFormat::UnixMs) => ty == TypeExpr::Scalar(Scalar::Long),
+        };
+        if !format_fits {
+            diags.push(file.diag_at(
+                at.key("format"),
+                "`format: date-time`/`utc-date-time` go on String rows, `format: unix-ms` on Long rows",
+                "fix the type or remove `format`",
+            ));
+        }
     }
 }
 
@@ -526,7 +595,12 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
                 Err(_) => {}
             }
         }
-        check_rows(file, &kp![key], rows, table, key == "headers", diags);
+        let kind = match key {
+            "headers" => RowTable::Headers,
+            "uri_parameters" => RowTable::Uri,
+            _ => RowTable::Other,
+        };
+        check_rows(file, &kp![key], rows, table, kind, diags);
     }
     if let Some(body) = &o.request_body {
         match (&body.reference, body.fields.is_empty()) {
@@ -548,7 +622,7 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
                 ));
             }
         }
-        check_rows(file, &kp!["request_body", "fields"], &body.fields, table, false, diags);
+        check_rows(file, &kp!["request_body", "fields"], &body.fields, table, RowTable::Other, diags);
     }
     if o.success.is_empty() {
         diags.push(op.diag(kp!["success"], "no success status", "list the documented success code, e.g. [200]"));
@@ -574,7 +648,7 @@ fn check_operation(op: &Located<OperationFile>, table: &TypeTable<'_>, diags: &m
                 diags.push(op.diag(kp!["responses", i, "body"], "both `ref` and `fields`", "keep one"));
             }
             check_body_ref(op, &kp!["responses", i, "body", "ref"], body.reference.as_deref(), table, diags);
-            check_rows(file, &kp!["responses", i, "body", "fields"], &body.fields, table, false, diags);
+            check_rows(file, &kp!["responses", i, "body", "fields"], &body.fields, table, RowTable::Other, diags);
         }
     }
     for (i, code) in o.success.iter().enumerate() {

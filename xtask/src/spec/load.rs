@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::diag::{Diagnostic, KeyPath, Seg};
 use super::locate::Locator;
-use super::model::{OperationFile, ServiceFile};
+use super::model::{ErrorCodesFile, OperationFile, ServiceFile};
 
 /// A parsed file with what is needed to point into it.
 #[derive(Debug)]
@@ -30,6 +30,8 @@ impl<T> Located<T> {
 pub struct ServiceDir {
     pub name: String,
     pub service: Located<ServiceFile>,
+    /// `error_codes.yaml`, when the service has one.
+    pub error_codes: Option<Located<ErrorCodesFile>>,
     pub operations: Vec<Located<OperationFile>>,
 }
 
@@ -54,11 +56,16 @@ pub fn load(root: &Path, shown_as: &Path) -> (Vec<ServiceDir>, Vec<Diagnostic>) 
         }
         let service = parse_file::<ServiceFile>(&service_path, &shown_dir.join("service.yaml"), &mut diags);
         let mut operations = Vec::new();
+        let mut error_codes = None;
         match sorted_entries(&dir) {
             Ok(files) => {
                 for file in files {
                     let fname = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     if fname == "service.yaml" {
+                        continue;
+                    }
+                    if fname == "error_codes.yaml" {
+                        error_codes = parse_file::<ErrorCodesFile>(&file, &shown_dir.join(&fname), &mut diags);
                         continue;
                     }
                     if !(fname.ends_with(".yaml") || fname.ends_with(".yml")) {
@@ -73,7 +80,7 @@ pub fn load(root: &Path, shown_as: &Path) -> (Vec<ServiceDir>, Vec<Diagnostic>) 
             Err(e) => diags.push(io_diag(&shown_dir, format!("cannot read folder: {e}"))),
         }
         if let Some(service) = service {
-            services.push(ServiceDir { name, service, operations });
+            services.push(ServiceDir { name, service, error_codes, operations });
         }
     }
     (services, diags)

@@ -25,13 +25,22 @@ pub fn load_and_check(root: &Path, shown_as: &Path) -> Result<Vec<ServiceDir>, V
     // The documentation pages live in `../shared` beside the workspace; when present, every `source.file` must
     // name one of them.
     if let Some(shared) = root.parent().and_then(Path::parent).map(|p| p.join("shared")).filter(|p| p.is_dir()) {
-        for op in services.iter().flat_map(|s| &s.operations) {
-            if !shared.join(&op.value.source.file).is_file() {
-                diags.push(op.diag(
-                    diag::kp!["source", "file"],
-                    format!("`{}` is not a page under ../shared", op.value.source.file),
-                    "write the page's path relative to shared/, e.g. seeds/000_70070b88dd00c07f.txt",
-                ));
+        let missing = |file: &str| !shared.join(file).is_file();
+        let diag = |file: &str| {
+            (
+                diag::kp!["source", "file"],
+                format!("`{file}` is not a page under ../shared"),
+                "write the page's path relative to shared/, e.g. seeds/000_70070b88dd00c07f.txt",
+            )
+        };
+        for op in services.iter().flat_map(|s| &s.operations).filter(|op| missing(&op.value.source.file)) {
+            let (at, message, hint) = diag(&op.value.source.file);
+            diags.push(op.diag(at, message, hint));
+        }
+        for codes in services.iter().filter_map(|s| s.error_codes.as_ref()) {
+            if missing(&codes.value.source.file) {
+                let (at, message, hint) = diag(&codes.value.source.file);
+                diags.push(codes.diag(at, message, hint));
             }
         }
     }

@@ -18,6 +18,40 @@ pub struct ServiceFile {
     pub notes: Vec<String>,
 }
 
+/// `spec/<service>/error_codes.yaml`: the service's documented error code table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorCodesFile {
+    pub service: String,
+    pub source: Source,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub codes: Vec<ErrorCodeRow>,
+}
+
+/// One row of an error code table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorCodeRow {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub solution: Option<String>,
+    /// The code says that this resource does not exist, for these operations.
+    #[serde(default)]
+    pub not_found: Option<NotFound>,
+    /// Where the row comes from when not from the table itself, or how it was translated.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NotFound {
+    pub resource: String,
+    pub operations: Vec<String>,
+}
+
 /// `endpoints:` of service.yaml: the region table, written as a template over `regions` where the hosts follow one
 /// pattern, plus `table` rows for the hosts that do not.
 #[derive(Debug, Clone, Deserialize)]
@@ -62,6 +96,9 @@ pub struct JobSpec {
     pub in_progress: Vec<String>,
     #[serde(default)]
     pub failure_reason: Vec<String>,
+    /// Path to a documented progress field (e.g. a percentage), reported on every poll.
+    #[serde(default)]
+    pub progress: Vec<String>,
 }
 
 /// `spec/<service>/<operation>.yaml`.
@@ -150,6 +187,8 @@ pub struct Field {
     #[serde(default)]
     pub rust_name: Option<String>,
     #[serde(default)]
+    pub format: Option<TimeFormat>,
+    #[serde(default)]
     pub correction: Option<String>,
     #[serde(default)]
     pub accepted_differences: Vec<AcceptedDifference>,
@@ -158,8 +197,24 @@ pub struct Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Supplier {
+    /// A header the runtime's credentials set (X-Auth-Token).
     Auth,
+    /// A header the transport sets (Content-Type).
     Transport,
+    /// A path parameter the client fills in from its configuration when the caller leaves it unset (project_id).
+    Client,
+}
+
+/// A documented timestamp format of a String or Long row: the generator adds a typed accessor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeFormat {
+    /// `yyyy-mm-ddThh:mm:ssZ`, `Z` being the zone offset (`Z`, `+08:00`, `+0800`).
+    DateTime,
+    /// `yyyy-mm-dd hh:mm:ss` in UTC.
+    UtcDateTime,
+    /// Milliseconds since the Unix epoch.
+    UnixMs,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -19,13 +19,12 @@ pub async fn emulator() -> Emulator {
 
 /// Retries that do not slow tests down.
 pub fn fast_retries() -> RetryConfig {
-    RetryConfig { max_attempts: 3, initial_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20) }
+    RetryConfig::default().max_attempts(3).backoff(Duration::from_millis(5), Duration::from_millis(20))
 }
 
 /// A generated client on the emulator with the given credentials and fast retries.
 pub fn client_with(emulator: &Emulator, credentials: Credentials) -> hwcloud::Client {
-    let runtime = emulator.runtime_client_builder().credentials(credentials).retry(fast_retries()).build();
-    hwcloud::Client::new(runtime.expect("client builds"))
+    emulator.client_builder().credentials(credentials).retry(fast_retries()).build().expect("client builds")
 }
 
 /// A generated client signing with the emulator's default AK/SK.
@@ -35,18 +34,16 @@ pub fn client(emulator: &Emulator) -> hwcloud::Client {
 
 /// Job waits that poll every few tens of milliseconds.
 pub fn fast_wait() -> WaitOptions {
-    WaitOptions {
-        timeout: Duration::from_secs(10),
-        initial_interval: Duration::from_millis(20),
-        max_interval: Duration::from_millis(100),
-        multiplier: 1.5,
-    }
+    WaitOptions::default()
+        .timeout(Duration::from_secs(10))
+        .interval(Duration::from_millis(20), Duration::from_millis(100))
+        .multiplier(1.5)
 }
 
 /// The service error of a failed call, or a panic naming what came instead.
 pub fn service_error<T: std::fmt::Debug>(result: Result<T, hwcloud::Error>) -> hwcloud::runtime::ServiceError {
     match result {
-        Err(hwcloud::Error::Service(e)) => *e,
+        Err(hwcloud::Error::Service(e)) => e,
         other => panic!("expected a service error, got {other:?}"),
     }
 }

@@ -43,6 +43,7 @@ pub(crate) static IAM: ServiceSpec = ServiceSpec {
         ("tr-west-1", "https://iam.tr-west-1.myhuaweicloud.com"),
     ],
     global_endpoint: Some("https://iam.myhuaweicloud.com"),
+    errors: &[],
 };
 
 /// Documented as 201 Created; the API Explorer definition shows 200, so both are accepted. Repeating it only
@@ -54,6 +55,7 @@ pub(crate) static CREATE_TOKEN: OperationSpec = OperationSpec {
     path_template: "/v3/auth/tokens",
     success: &[200, 201],
     idempotent: true,
+    not_found: &[],
 };
 
 /// The token request. Its body holds the password, so it is never logged (the runtime logs no bodies).
@@ -101,7 +103,7 @@ pub(crate) fn parse_token_response(raw: &RawResponse) -> Result<IssuedToken, Err
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| Error::Decode {
-            operation: CREATE_TOKEN.name,
+            operation: &CREATE_TOKEN,
             status: raw.status,
             request_id: raw.request_id.clone(),
             path: "X-Subject-Token".into(),

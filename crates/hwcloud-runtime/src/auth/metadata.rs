@@ -20,6 +20,7 @@ pub(crate) static METADATA: ServiceSpec = ServiceSpec {
     sdk_name: "METADATA",
     regions: &[],
     global_endpoint: Some("http://169.254.169.254"),
+    errors: &[],
 };
 
 /// The official SDKs' limit for each metadata request.

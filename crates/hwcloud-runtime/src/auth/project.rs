@@ -19,6 +19,7 @@ pub(crate) static LIST_PROJECTS: OperationSpec = OperationSpec {
     path_template: "/v3/projects",
     success: &[200],
     idempotent: true,
+    not_found: &[],
 };
 
 /// (IAM endpoint, AK, region) → the project id, once looked up.
@@ -57,7 +58,7 @@ async fn fetch(client: &Client, iam: &str, region: &str) -> Result<String, Error
 
 fn only_project(raw: &RawResponse, iam: &str, region: &str) -> Result<String, Error> {
     let answer: Projects = serde_json::from_slice(&raw.body).map_err(|e| Error::Decode {
-        operation: LIST_PROJECTS.name,
+        operation: &LIST_PROJECTS,
         status: raw.status,
         request_id: raw.request_id.clone(),
         path: "projects".into(),

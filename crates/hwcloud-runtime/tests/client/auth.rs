@@ -118,7 +118,7 @@ async fn a_call_is_resent_at_most_once_after_401() {
     let stub = Stub::new(Duration::from_secs(24 * 3600), &[]);
     let client = start(&stub).await;
     let err = client.send(Request::new(&LIST, "/v2/p/graphs/backups".into())).await.unwrap_err();
-    let service = err.as_service().unwrap();
+    let service = err.as_service_error().unwrap();
     assert_eq!((service.status, service.code.as_deref()), (401, Some("APIGW.0301")));
     assert_eq!((stub.issued.get(), stub.calls.get()), (2, 2));
 }
@@ -157,8 +157,8 @@ async fn a_refused_password_is_reported_as_the_iam_error() {
         .build()
         .unwrap();
     let err = client.send(Request::new(&LIST, "/a".into())).await.unwrap_err();
-    let service = err.as_service().unwrap();
-    assert_eq!(service.operation, "keystone_create_user_token_by_password");
+    let service = err.as_service_error().unwrap();
+    assert_eq!(service.operation.name, "keystone_create_user_token_by_password");
     assert_eq!((service.status, service.code.as_deref()), (401, Some("401")));
     assert_eq!(service.message.as_deref(), Some("The username or password is wrong."));
     assert!(!format!("{err} {err:?}").contains("my-password-value"));

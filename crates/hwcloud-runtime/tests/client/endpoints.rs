@@ -14,6 +14,7 @@ static TABLED: ServiceSpec = ServiceSpec {
         ("cn-north-4", "https://gaussdb.cn-north-4.myhuaweicloud.com"),
     ],
     global_endpoint: None,
+    errors: &[],
 };
 static TABLED_LIST: OperationSpec = OperationSpec {
     service: &TABLED,
@@ -22,6 +23,7 @@ static TABLED_LIST: OperationSpec = OperationSpec {
     path_template: "/v3/{project_id}/backups",
     success: &[200],
     idempotent: true,
+    not_found: &[],
 };
 
 fn token_client() -> ClientBuilder {
@@ -147,6 +149,7 @@ fn iam_goes_to_the_variable_then_its_region_then_the_global_endpoint() {
         sdk_name: "IAM",
         regions: &[("cn-north-4", "https://iam.cn-north-4.myhuaweicloud.com")],
         global_endpoint: Some("https://iam.myhuaweicloud.com"),
+        errors: &[],
     };
     let client = with_vars(&[("HUAWEICLOUD_SDK_IAM_ENDPOINT", "http://127.0.0.1:7")]).region("cn-north-4").build();
     assert_eq!(client.unwrap().endpoint(&IAM).unwrap(), "http://127.0.0.1:7");

@@ -36,9 +36,9 @@ async fn every_documented_error_shape_is_parsed() {
     let client = builder(shape_server().await).build().unwrap();
     for (name, _) in SHAPES {
         let err = client.send(Request::new(&LIST, format!("/{name}"))).await.unwrap_err();
-        let service = err.as_service().unwrap_or_else(|| panic!("{name}: {err:?}"));
+        let service = err.as_service_error().unwrap_or_else(|| panic!("{name}: {err:?}"));
         assert_eq!(service.status, 404, "{name}");
-        assert_eq!(service.operation, "list_backups");
+        assert_eq!(service.operation.name, "list_backups");
         assert_eq!(service.code.as_deref(), Some("DBS.200022"), "{name}");
         assert_eq!(service.message.as_deref(), Some("The DB instance does not exist."), "{name}");
         assert_eq!(service.request_id.as_deref(), Some("req-123"), "{name}");
@@ -87,7 +87,7 @@ async fn an_undocumented_success_status_is_an_error() {
     let router = axum::Router::new().fallback(|| async { (StatusCode::NO_CONTENT, "") });
     let client = builder(serve(router).await).build().unwrap();
     let err = client.send(Request::new(&LIST, "/x".into())).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(204));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(204));
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -123,7 +123,8 @@ async fn bodies_decode_and_decoding_errors_say_where() {
     let client = builder(serve(router).await).build().unwrap();
 
     let raw = client.send(Request::new(&LIST, "/good".into())).await.unwrap();
-    assert_eq!(ResponseMeta::from(&raw), ResponseMeta { status: 200, request_id: Some("r-good".into()) });
+    let meta = ResponseMeta::from(&raw);
+    assert_eq!((meta.status, meta.request_id.as_deref()), (200, Some("r-good")));
     let good: Backups = decode(&LIST, &raw).unwrap();
     assert_eq!(good.backups, vec![Backup { id: "b1".into(), size: 3 }]);
 
@@ -131,7 +132,7 @@ async fn bodies_decode_and_decoding_errors_say_where() {
     let err = decode::<Backups>(&LIST, &raw).unwrap_err();
     let Error::Decode { operation, status, request_id, path, .. } = &err else { panic!("{err:?}") };
     assert_eq!(
-        (*operation, *status, request_id.as_deref(), path.as_str()),
+        (operation.name, *status, request_id.as_deref(), path.as_str()),
         ("list_backups", 200, Some("r-bad"), "backups[1].size")
     );
     assert!(err.to_string().contains("backups[1].size"), "{err}");

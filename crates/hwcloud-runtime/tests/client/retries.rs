@@ -53,7 +53,7 @@ async fn a_503_on_an_idempotent_get_is_retried_to_success() {
 async fn retries_stop_after_max_attempts() {
     let (client, count) = flaky(StatusCode::SERVICE_UNAVAILABLE, 100, None).await;
     let err = client.send(get()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(503));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(503));
     assert_eq!(count.get(), 3);
 }
 
@@ -61,14 +61,14 @@ async fn retries_stop_after_max_attempts() {
 async fn a_503_on_a_create_is_never_resent() {
     let (client, count) = flaky(StatusCode::SERVICE_UNAVAILABLE, 1, None).await;
     let err = client.send(create()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(503));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(503));
     assert_eq!(count.get(), 1);
 }
 
 #[tokio::test]
 async fn client_errors_are_not_retried() {
     let (client, count) = flaky(StatusCode::BAD_REQUEST, 1, None).await;
-    assert_eq!(client.send(get()).await.unwrap_err().as_service().map(|s| s.status), Some(400));
+    assert_eq!(client.send(get()).await.unwrap_err().as_service_error().map(|s| s.status), Some(400));
     assert_eq!(count.get(), 1);
 }
 
@@ -86,7 +86,7 @@ async fn a_retry_after_beyond_the_total_timeout_fails_at_once() {
     let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some("3600".into())).await;
     let started = Instant::now();
     let err = client.send(get()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(429));
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(429));
     assert!(started.elapsed() < Duration::from_secs(20), "waited past the total timeout");
     assert_eq!(count.get(), 1);
 }
@@ -96,7 +96,7 @@ async fn a_retry_after_date_is_honoured_like_seconds() {
     let far = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3600));
     let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some(far)).await;
     let err = client.send(get()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(429), "an hour away: beyond the total timeout");
+    assert_eq!(err.as_service_error().map(|s| s.status), Some(429), "an hour away: beyond the total timeout");
     assert_eq!(count.get(), 1);
     let past = httpdate::fmt_http_date(std::time::SystemTime::now() - Duration::from_secs(60));
     let (client, count) = flaky(StatusCode::TOO_MANY_REQUESTS, 1, Some(past)).await;
@@ -109,7 +109,8 @@ async fn a_dropped_connection_after_sending_a_create_is_never_resent() {
     let (addr, count) = dropping_server().await;
     let client = builder(addr).build().unwrap();
     let err = client.send(create()).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { operation: "create_backup", .. }), "{err:?}");
+    assert!(matches!(&err, Error::Transport { operation, .. } if operation.name == "create_backup"), "{err:?}");
+    assert!(err.outcome_unknown() && !err.is_retryable(), "{err:?}");
     assert_eq!(count.get(), 1);
 }
 
@@ -128,7 +129,8 @@ async fn connect_failures_are_retried_for_every_operation() {
     let (logs, _guard) = Logs::capture();
     let client = builder(addr).build().unwrap();
     let err = client.send(create()).await.unwrap_err();
-    assert!(matches!(err, Error::Connect { operation: "create_backup", .. }), "{err:?}");
+    assert!(matches!(&err, Error::Connect { operation, .. } if operation.name == "create_backup"), "{err:?}");
+    assert!(!err.outcome_unknown() && err.is_retryable(), "{err:?}");
     let text = logs.text();
     let attempts = text.lines().filter(|l| l.contains("sending attempt")).count();
     assert_eq!(attempts, 3, "{text}");

@@ -1,7 +1,7 @@
 //! Shared pieces of the integration tests: real servers on 127.0.0.1, test operations, log capture.
 #![allow(dead_code)]
 
-use hwcloud_runtime::{Client, ClientBuilder, Credentials, Method, OperationSpec, RetryConfig, ServiceSpec};
+use hwcloud_runtime::{Client, ClientBuilder, Credentials, ErrorCode, Method, OperationSpec, RetryConfig, ServiceSpec};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +17,7 @@ pub static GES: ServiceSpec = ServiceSpec {
         ("cn-north-4", "https://ges.cn-north-4.myhuaweicloud.com"),
     ],
     global_endpoint: None,
+    errors: &[ErrorCode::new(400, "GES.7024", "The graph backup does not exist or has been deleted.", "")],
 };
 
 pub static LIST: OperationSpec = OperationSpec {
@@ -26,6 +27,7 @@ pub static LIST: OperationSpec = OperationSpec {
     path_template: "/v2/{project_id}/graphs/backups",
     success: &[200],
     idempotent: true,
+    not_found: &[],
 };
 
 pub static CREATE: OperationSpec = OperationSpec {
@@ -35,6 +37,7 @@ pub static CREATE: OperationSpec = OperationSpec {
     path_template: "/v2/{project_id}/graphs/{graph_id}/backups",
     success: &[200, 202],
     idempotent: false,
+    not_found: &[],
 };
 
 /// Serves `router` on an ephemeral port of 127.0.0.1 for the rest of the test.
@@ -65,7 +68,7 @@ pub fn builder(addr: SocketAddr) -> ClientBuilder {
 }
 
 pub fn quick_retries(max_attempts: u32) -> RetryConfig {
-    RetryConfig { max_attempts, initial_backoff: Duration::from_millis(20), max_backoff: Duration::from_millis(100) }
+    RetryConfig::default().max_attempts(max_attempts).backoff(Duration::from_millis(20), Duration::from_millis(100))
 }
 
 /// Counts requests seen by a server.
