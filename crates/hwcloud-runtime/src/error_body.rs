@@ -141,7 +141,7 @@ mod tests {
     fn snippet_is_bounded_on_a_char_boundary() {
         let body = "备".repeat(400); // 3 bytes each
         let s = snippet(body.as_bytes());
-        assert!(s.len() <= SNIPPET_BYTES && s.len() % 3 == 0 && s.chars().all(|c| c == '备'));
+        assert!(s.len() <= SNIPPET_BYTES && s.len().is_multiple_of(3) && s.chars().all(|c| c == '备'));
         assert_eq!(snippet(b"\xff\xfeabc"), "\u{fffd}\u{fffd}abc");
     }
 

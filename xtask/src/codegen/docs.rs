@@ -114,12 +114,16 @@ pub fn reviewer_text(text: &str, pages: &[(String, String)]) -> String {
             out.push(' ');
         }
         let start = word.find(|c: char| c.is_ascii_alphanumeric() || c == '.').unwrap_or(0);
-        let end = word.trim_end_matches([',', ';', ':', ')', '(']).len().max(start);
-        let token = word[start..end].trim_end_matches('.');
-        let replacement = if token == "../signing.md" || token == "signing.md" {
+        let end = word.trim_end_matches([',', ';', ':', ')', '(', '.']).len().max(start);
+        let token = &word[start..end];
+        let replacement = if token == "../signing.md" || token == "signing.md" || token.starts_with("docs/12") {
             Some("the signing guide".to_owned())
         } else if token.starts_with("docs/apidefs") {
             Some("the API Explorer definitions".to_owned())
+        } else if token.starts_with("docs/13") {
+            Some("the error code pages".to_owned())
+        } else if token.starts_with("docs/14") {
+            Some("the official SDKs' region tables".to_owned())
         } else if token.starts_with("docs/") || token.starts_with("seeds/") || token.starts_with("shared/") {
             let short = token.trim_start_matches("shared/");
             Some(match pages.iter().find(|(file, _)| file.starts_with(short) && short.len() >= 7) {

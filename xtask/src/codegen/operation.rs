@@ -274,7 +274,7 @@ fn operation_static(op: &Op<'_>) -> TokenStream {
 
 /// Setter and field documentation: the documented text, then the rule in plain words, the default, where the
 /// value goes, and whether it is mandatory.
-fn input_doc(f: &InputField<'_>) -> Vec<String> {
+fn input_doc(op: &Op<'_>, f: &InputField<'_>) -> Vec<String> {
     let field = f.rust.field;
     let mut lines: Vec<String> = docs::field_doc(field).into_iter().filter(|l| !l.starts_with("Wire name")).collect();
     lines.push(String::new());
@@ -305,6 +305,10 @@ fn input_doc(f: &InputField<'_>) -> Vec<String> {
         facts.push(format!("the service's default is `{}`", shown.trim()));
     }
     facts.push(format!("sent as the {} `{}`", f.place.words(), field.name));
+    let paged = op.o.pagination.as_ref().is_some_and(|p| [&p.offset, &p.limit].contains(&&field.name));
+    if paged {
+        facts.push("`into_pages()` and `into_items()` set it for each page".to_owned());
+    }
     lines.push(format!("{}.", facts.join("; ")));
     lines
 }
@@ -314,7 +318,7 @@ fn input_struct(op: &Op<'_>) -> TokenStream {
     let module = op.ctx.module();
     let owner = &op.n.camel;
     let decls = op.fields.iter().map(|f| {
-        let doc = docs::attrs(&input_doc(f));
+        let doc = docs::attrs(&input_doc(op, f));
         let ident = &f.rust.ident;
         let ty = &f.rust.ty;
         quote! { #doc pub #ident: Option<#ty>, }
@@ -536,10 +540,10 @@ fn output_struct(op: &Op<'_>) -> TokenStream {
     }
 }
 
-fn setter(f: &InputField<'_>) -> TokenStream {
+fn setter(op: &Op<'_>, f: &InputField<'_>) -> TokenStream {
     let ident = &f.rust.ident;
     let set = format_ident!("set_{}", f.rust.name());
-    let doc = docs::attrs(&input_doc(f));
+    let doc = docs::attrs(&input_doc(op, f));
     let ty = &f.rust.ty;
     let (param, value) = if f.rust.is_enum || f.rust.is_string() {
         (quote! { impl Into<#ty> }, quote! { value.into() })
@@ -564,7 +568,7 @@ fn setter(f: &InputField<'_>) -> TokenStream {
 
 fn builder(op: &Op<'_>) -> TokenStream {
     let OpNames { input, output, builder, .. } = &op.n;
-    let setters = op.fields.iter().map(setter);
+    let setters = op.fields.iter().map(|f| setter(op, f));
     let service_client = format_ident!("{}Client", camel(&op.ctx.service.name));
     let method = &op.n.module;
     let doc = docs::attrs(&[

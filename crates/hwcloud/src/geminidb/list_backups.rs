@@ -70,13 +70,13 @@ pub struct ListBackupsInput {
     ///
     /// **Range:** This value is greater than or equal to 1.
     ///
-    /// Required; at least 1; sent as the query parameter `offset`.
+    /// Required; at least 1; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub offset: Option<i32>,
     /// Number of records on each page.
     ///
     /// **Range:** 1 to 100
     ///
-    /// Required; from 1 to 100; sent as the query parameter `limit`.
+    /// Required; from 1 to 100; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub limit: Option<i32>,
     /// API type
     ///
@@ -252,7 +252,7 @@ impl<C> ListBackupsBuilder<C> {
     ///
     /// **Range:** This value is greater than or equal to 1.
     ///
-    /// Required; at least 1; sent as the query parameter `offset`.
+    /// Required; at least 1; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub fn offset(mut self, value: i32) -> Self {
         self.input.offset = Some(value);
         self
@@ -268,7 +268,7 @@ impl<C> ListBackupsBuilder<C> {
     ///
     /// **Range:** 1 to 100
     ///
-    /// Required; from 1 to 100; sent as the query parameter `limit`.
+    /// Required; from 1 to 100; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self

@@ -108,11 +108,11 @@ pub struct ListJobsInput {
     /// Index offset.
     /// If offset is set to N, the resource query starts from the N+1 piece of data. The value is 0 by default, indicating that the query starts from the first piece of data. The value cannot be a negative number.
     ///
-    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`.
+    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub offset: Option<i32>,
     /// Number of records to be queried. The value can be 10, 20, or 50. The default value is 50.
     ///
-    /// Optional; from 10 to 50; the service's default is `50`; sent as the query parameter `limit`.
+    /// Optional; from 10 to 50; the service's default is `50`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub limit: Option<i32>,
 }
 
@@ -330,7 +330,7 @@ impl<C> ListJobsBuilder<C> {
     /// Index offset.
     /// If offset is set to N, the resource query starts from the N+1 piece of data. The value is 0 by default, indicating that the query starts from the first piece of data. The value cannot be a negative number.
     ///
-    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`.
+    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub fn offset(mut self, value: i32) -> Self {
         self.input.offset = Some(value);
         self
@@ -344,7 +344,7 @@ impl<C> ListJobsBuilder<C> {
 
     /// Number of records to be queried. The value can be 10, 20, or 50. The default value is 50.
     ///
-    /// Optional; from 10 to 50; the service's default is `50`; sent as the query parameter `limit`.
+    /// Optional; from 10 to 50; the service's default is `50`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self

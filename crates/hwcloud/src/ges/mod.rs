@@ -26,7 +26,7 @@
 //!
 //! <details><summary>Transcription notes</summary>
 //!
-//! - Endpoints: the pages print only cn-north-4 (also signed in signing.md). The regions are the official SDKs' published table (huaweicloudsdkges v2, 3.1.219; a neighbouring page): every host is ges.{region}.myhuaweicloud.com except eu-west-101, which lives under .myhuaweicloud.eu.
+//! - Endpoints: the pages print only cn-north-4 (also signed in the signing guide). The regions are the official SDKs' published table (huaweicloudsdkges v2, 3.1.219; the official SDKs' region tables): every host is ges.{region}.myhuaweicloud.com except eu-west-101, which lives under .myhuaweicloud.eu.
 //! - ges_error is the 400 table of every GES v2 management-plane page (import_backup, delete_backup, list_graph_backups as printed; create_backup, export_backup, list_backups and show_job, whose 2025-12-25 copies stop before or inside that table, by the same-date sibling pages). backup_list is shared by list_graph_backups and list_backups, which print the same backup_list object.
 //! - Job waiter: import_backup, create_backup and export_backup return a job_id; show_job (Querying the Job Status, 2025-12-25) reads it. Its status Range lists pending, running, success, partiallyFailed and failed; pending and running are in progress, success is success, failed and partiallyFailed are failures. The failure cause is the fail_reason field.
 //! - Error codes: Table 1 of "Error Codes for Management Plane APIs". The English copy (eu, 2024-01-04) ends inside GES.7003's Solution; GES.7004 to GES.7010 come from the Chinese copy of the same page, whose English messages are original and whose Chinese descriptions and solutions are translated here (each such row has a note). The rest of the table was not retrieved.
