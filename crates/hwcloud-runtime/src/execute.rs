@@ -22,6 +22,9 @@ pub trait OperationInput: Clone + Send + Sync + 'static {
         None
     }
 
+    /// Checks every documented rule; the error lists every violation at once.
+    fn validate(&self) -> Result<(), Error>;
+
     /// Checks every documented rule, then builds the request. Nothing is sent when this fails.
     fn to_request(&self) -> Result<Request, Error>;
 

@@ -19,7 +19,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 /// One page of a listing, as generated for each paginated operation's response.
 pub trait Page {
     /// What the listing lists.
-    type Item;
+    type Item: Send + 'static;
     /// Number of items on this page.
     fn item_count(&self) -> usize;
     /// The total number of items the server reports, when it does.

@@ -308,6 +308,89 @@ impl hwcloud_runtime::FromRuntime for Client {
     ];
 }
 
+/// Sets the parameters of one operation, then sends it or builds its input. Each operation names its own
+/// (e.g. [`ges::delete_backup::DeleteBackupBuilder`]) with its setters: one per documented parameter, plus
+/// `set_x(Option<..>)`.
+///
+/// From a service client (`client.ges().delete_backup()`) it holds the client and can [`send`](Self::send);
+/// from `XInput::builder()` it has none, and [`build`](Self::build)s an input to send later with
+/// [`Client::send`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until it is sent or built"]
+pub struct OperationBuilder<I, C = ()> {
+    client: C,
+    input: I,
+    options: CallOptions,
+}
+
+impl<I: Default> OperationBuilder<I> {
+    #[allow(dead_code)]
+    pub(crate) fn detached() -> Self {
+        OperationBuilder { client: (), input: I::default(), options: CallOptions::default() }
+    }
+}
+
+impl<I: hwcloud_runtime::OperationInput, C> OperationBuilder<I, C> {
+    /// The input as set so far.
+    pub fn as_input(&self) -> &I {
+        &self.input
+    }
+
+    /// The input, once every documented rule holds.
+    pub fn build(self) -> Result<I, Error> {
+        self.input.validate()?;
+        Ok(self.input)
+    }
+}
+
+impl<I: hwcloud_runtime::OperationInput + Default> OperationBuilder<I, hwcloud_runtime::Client> {
+    #[allow(dead_code)]
+    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
+        OperationBuilder { client, input: I::default(), options: CallOptions::default() }
+    }
+
+    /// Time limits for this call instead of the client's.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.options.timeouts = Some(timeouts);
+        self
+    }
+
+    /// Retry policy for this call instead of the client's.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.options.retry = Some(retry);
+        self
+    }
+
+    /// Validates the input, then sends the request; nothing is sent when validation fails.
+    pub async fn send(self) -> Result<I::Output, Error> {
+        self.client.execute_with(self.input, &self.options).await
+    }
+}
+
+impl<I> OperationBuilder<I, hwcloud_runtime::Client>
+where
+    I: hwcloud_runtime::pager::PagedInput,
+    I::Output: hwcloud_runtime::pager::Page,
+{
+    /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page);
+    /// the page size is the one set, else the documented default.
+    ///
+    /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
+    /// server keeps answering with the same page.
+    pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<I::Output, Error>> {
+        hwcloud_runtime::pager::paginate(self.client, self.input, self.options)
+    }
+
+    /// Every item of every page, fetched lazily; at most one page is held in memory. With
+    /// [`prelude`] in scope: `.into_items().try_collect::<Vec<_>>().await`.
+    pub fn into_items(
+        self,
+    ) -> futures::stream::BoxStream<'static, Result<<I::Output as hwcloud_runtime::pager::Page>::Item, Error>> {
+        use futures::StreamExt;
+        hwcloud_runtime::pager::items(self.into_pages()).boxed()
+    }
+}
+
 /// A value of a documented value set that the documentation does not list, as received from a server.
 ///
 /// Only this crate makes one, from a value its enum does not list, so an enum's `Unknown` never holds a

@@ -88,37 +88,11 @@ pub fn page_impls(op: &Op<'_>) -> TokenStream {
     }
 }
 
-/// The builder methods of paging and job waiting that an operation has.
+/// The builder methods of job waiting that an operation has (paging is generic, on `OperationBuilder`).
 pub fn builder_methods(op: &Op<'_>) -> TokenStream {
-    let pager = pager_methods(op);
     let waiter = job_waiter(op);
     let send_and_wait = send_and_wait(op);
-    quote! { #pager #waiter #send_and_wait }
-}
-
-fn pager_methods(op: &Op<'_>) -> TokenStream {
-    let Some(p) = &op.o.pagination else { return quote! {} };
-    let output = &op.n.output;
-    let fields = success_fields(op.o, &op.ctx.table);
-    let items_row = fields.iter().find(|f| f.name == p.items).expect("checked");
-    let item_ty = RustField::optional(op.ctx, items_row).item.expect("checked: items is an array");
-    quote! {
-        /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page); the
-        /// page size is the one set, else the documented default.
-        ///
-        /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
-        /// server keeps answering with the same page.
-        pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<#output, hwcloud_runtime::Error>> {
-            hwcloud_runtime::pager::paginate(self.client, self.input, self.options)
-        }
-
-        /// Every item of every page, fetched lazily; at most one page is held in memory. With
-        /// [`prelude`](crate::prelude) in scope: `.into_items().try_collect::<Vec<_>>().await`.
-        pub fn into_items(self) -> futures::stream::BoxStream<'static, Result<#item_ty, hwcloud_runtime::Error>> {
-            use futures::StreamExt;
-            hwcloud_runtime::pager::items(self.into_pages()).boxed()
-        }
-    }
+    quote! { #waiter #send_and_wait }
 }
 
 /// How the job operation's response is read: expressions over `job` giving an `Option<String>` for a path.
@@ -247,7 +221,8 @@ fn send_and_wait(op: &Op<'_>) -> TokenStream {
             options: &hwcloud_runtime::waiter::WaitOptions,
             on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress<'_, super::#job_module::#job_output>),
         ) -> Result<(#output, super::#job_module::#job_output), hwcloud_runtime::Error> {
-            let mut waiter = super::#job_module::#job_builder::new(self.client.clone());
+            let mut waiter: super::#job_module::#job_builder<hwcloud_runtime::Client> =
+                crate::OperationBuilder::new(self.client.clone());
             #(#copies)*
             let started = self.send().await?;
             let Some(job_id) = started.#job_field.clone() else {

@@ -375,7 +375,7 @@ fn input_struct(op: &Op<'_>) -> TokenStream {
         impl #input {
             /// A builder of this input, to send later.
             pub fn builder() -> #builder {
-                #builder { client: (), input: #input::default(), options: hwcloud_runtime::CallOptions::default() }
+                crate::OperationBuilder::detached()
             }
 
             /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -453,6 +453,10 @@ fn operation_input_impl(op: &Op<'_>) -> TokenStream {
             const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
 
             #project_slot
+
+            fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+                #input::validate(self)
+            }
 
             fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
                 self.validate()?;
@@ -566,8 +570,10 @@ fn setter(op: &Op<'_>, f: &InputField<'_>) -> TokenStream {
     }
 }
 
+/// The operation's builder: an alias of the crate's generic `OperationBuilder` (which holds what every builder
+/// has: `build`, `send`, per-call options, paging), with this operation's setters and job methods.
 fn builder(op: &Op<'_>) -> TokenStream {
-    let OpNames { input, output, builder, .. } = &op.n;
+    let OpNames { input, builder, .. } = &op.n;
     let setters = op.fields.iter().map(|f| setter(op, f));
     let service_client = format_ident!("{}Client", camel(&op.ctx.service.name));
     let method = &op.n.module;
@@ -575,61 +581,28 @@ fn builder(op: &Op<'_>) -> TokenStream {
         format!("Sets the parameters of `{}`, then sends it or builds its input.", op.o.operation),
         String::new(),
         format!(
-            "From [`{service_client}::{method}`](super::{service_client}::{method}) it can [`send`](Self::send) at once; from \
-             [`{input}::builder`] it [`build`](Self::build)s an input to send later."
+            "From [`{service_client}::{method}`](super::{service_client}::{method}) it can \
+             [`send`](crate::OperationBuilder::send) at once; from [`{input}::builder`] it \
+             [`build`](crate::OperationBuilder::build)s an input to send later."
         ),
     ]);
     let lifecycle = lifecycle::builder_methods(op);
-    let build_doc = format!(" The input, once every documented rule holds (see [`{input}::validate`]).");
+    let lifecycle = (!lifecycle.is_empty()).then(|| {
+        quote! {
+            impl crate::OperationBuilder<#input, hwcloud_runtime::Client> {
+                #lifecycle
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a builder does nothing until it is sent or built"]
-        pub struct #builder<C = ()> {
-            client: C,
-            input: #input,
-            options: hwcloud_runtime::CallOptions,
-        }
+        pub type #builder<C = ()> = crate::OperationBuilder<#input, C>;
 
-        impl<C> #builder<C> {
+        impl<C> crate::OperationBuilder<#input, C> {
             #(#setters)*
-
-            /// The input as set so far.
-            pub fn as_input(&self) -> &#input {
-                &self.input
-            }
-
-            #[doc = #build_doc]
-            pub fn build(self) -> Result<#input, hwcloud_runtime::Error> {
-                self.input.validate()?;
-                Ok(self.input)
-            }
         }
 
-        impl #builder<hwcloud_runtime::Client> {
-            pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-                #builder { client, input: #input::default(), options: hwcloud_runtime::CallOptions::default() }
-            }
-
-            /// Time limits for this call instead of the client's.
-            pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-                self.options.timeouts = Some(timeouts);
-                self
-            }
-
-            /// Retry policy for this call instead of the client's.
-            pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-                self.options.retry = Some(retry);
-                self
-            }
-
-            /// Validates the input, then sends the request; nothing is sent when validation fails.
-            pub async fn send(self) -> Result<#output, hwcloud_runtime::Error> {
-                self.client.execute_with(self.input, &self.options).await
-            }
-
-            #lifecycle
-        }
+        #lifecycle
     }
 }
 
@@ -660,7 +633,7 @@ pub fn builder_method(ctx: &Ctx<'_>, op: &OperationFile) -> TokenStream {
     quote! {
         #doc
         pub fn #module(&self) -> #module::#builder<hwcloud_runtime::Client> {
-            #module::#builder::new(self.client.clone())
+            crate::OperationBuilder::new(self.client.clone())
         }
     }
 }

@@ -92,11 +92,7 @@ pub struct CreateBackupInput {
 impl CreateBackupInput {
     /// A builder of this input, to send later.
     pub fn builder() -> CreateBackupBuilder {
-        CreateBackupBuilder {
-            client: (),
-            input: CreateBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
+        crate::OperationBuilder::detached()
     }
 
     /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -119,6 +115,10 @@ impl hwcloud_runtime::OperationInput for CreateBackupInput {
     const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
     fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.project_id)
+    }
+
+    fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+        CreateBackupInput::validate(self)
     }
 
     fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
@@ -216,16 +216,9 @@ impl CreateBackupOutput {
 
 /// Sets the parameters of `create_backup`, then sends it or builds its input.
 ///
-/// From [`GeminidbClient::create_backup`](super::GeminidbClient::create_backup) it can [`send`](Self::send) at once; from [`CreateBackupInput::builder`] it [`build`](Self::build)s an input to send later.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until it is sent or built"]
-pub struct CreateBackupBuilder<C = ()> {
-    client: C,
-    input: CreateBackupInput,
-    options: hwcloud_runtime::CallOptions,
-}
-
-impl<C> CreateBackupBuilder<C> {
+/// From [`GeminidbClient::create_backup`](super::GeminidbClient::create_backup) it can [`send`](crate::OperationBuilder::send) at once; from [`CreateBackupInput::builder`] it [`build`](crate::OperationBuilder::build)s an input to send later.
+pub type CreateBackupBuilder<C = ()> = crate::OperationBuilder<CreateBackupInput, C>;
+impl<C> crate::OperationBuilder<CreateBackupInput, C> {
     /// Project ID of a user in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// Optional: left unset, the client fills in its own project id (`Client::builder().project_id(..)` or the `HUAWEICLOUD_SDK_PROJECT_ID` variable); sent as the path parameter `project_id`.
@@ -283,45 +276,9 @@ impl<C> CreateBackupBuilder<C> {
         self.input.description = value;
         self
     }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateBackupInput {
-        &self.input
-    }
-
-    /// The input, once every documented rule holds (see [`CreateBackupInput::validate`]).
-    pub fn build(self) -> Result<CreateBackupInput, hwcloud_runtime::Error> {
-        self.input.validate()?;
-        Ok(self.input)
-    }
 }
 
-impl CreateBackupBuilder<hwcloud_runtime::Client> {
-    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-        CreateBackupBuilder {
-            client,
-            input: CreateBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
-    }
-
-    /// Time limits for this call instead of the client's.
-    pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-        self.options.timeouts = Some(timeouts);
-        self
-    }
-
-    /// Retry policy for this call instead of the client's.
-    pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// Validates the input, then sends the request; nothing is sent when validation fails.
-    pub async fn send(self) -> Result<CreateBackupOutput, hwcloud_runtime::Error> {
-        self.client.execute_with(self.input, &self.options).await
-    }
-
+impl crate::OperationBuilder<CreateBackupInput, hwcloud_runtime::Client> {
     /// Sends the request, then waits for the job it started (see [`ListJobsBuilder::wait_for`](super::list_jobs::ListJobsBuilder::wait_for)).
     ///
     /// When the wait fails, the error still carries the job id ([`Error::job_id`](hwcloud_runtime::Error::job_id))
@@ -331,7 +288,8 @@ impl CreateBackupBuilder<hwcloud_runtime::Client> {
         options: &hwcloud_runtime::waiter::WaitOptions,
         on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress<'_, super::list_jobs::ListJobsOutput>),
     ) -> Result<(CreateBackupOutput, super::list_jobs::ListJobsOutput), hwcloud_runtime::Error> {
-        let mut waiter = super::list_jobs::ListJobsBuilder::new(self.client.clone());
+        let mut waiter: super::list_jobs::ListJobsBuilder<hwcloud_runtime::Client> =
+            crate::OperationBuilder::new(self.client.clone());
         if let Some(value) = &self.input.project_id {
             waiter = waiter.project_id(value.clone());
         }

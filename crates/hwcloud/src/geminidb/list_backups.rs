@@ -132,11 +132,7 @@ pub struct ListBackupsInput {
 impl ListBackupsInput {
     /// A builder of this input, to send later.
     pub fn builder() -> ListBackupsBuilder {
-        ListBackupsBuilder {
-            client: (),
-            input: ListBackupsInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
+        crate::OperationBuilder::detached()
     }
 
     /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -157,6 +153,10 @@ impl hwcloud_runtime::OperationInput for ListBackupsInput {
     const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
     fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.project_id)
+    }
+
+    fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+        ListBackupsInput::validate(self)
     }
 
     fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
@@ -224,16 +224,9 @@ impl ListBackupsOutput {
 
 /// Sets the parameters of `list_backups`, then sends it or builds its input.
 ///
-/// From [`GeminidbClient::list_backups`](super::GeminidbClient::list_backups) it can [`send`](Self::send) at once; from [`ListBackupsInput::builder`] it [`build`](Self::build)s an input to send later.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until it is sent or built"]
-pub struct ListBackupsBuilder<C = ()> {
-    client: C,
-    input: ListBackupsInput,
-    options: hwcloud_runtime::CallOptions,
-}
-
-impl<C> ListBackupsBuilder<C> {
+/// From [`GeminidbClient::list_backups`](super::GeminidbClient::list_backups) it can [`send`](crate::OperationBuilder::send) at once; from [`ListBackupsInput::builder`] it [`build`](crate::OperationBuilder::build)s an input to send later.
+pub type ListBackupsBuilder<C = ()> = crate::OperationBuilder<ListBackupsInput, C>;
+impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// Optional: left unset, the client fills in its own project id (`Client::builder().project_id(..)` or the `HUAWEICLOUD_SDK_PROJECT_ID` variable); sent as the path parameter `project_id`.
@@ -397,62 +390,6 @@ impl<C> ListBackupsBuilder<C> {
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.input.end_time = value;
         self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListBackupsInput {
-        &self.input
-    }
-
-    /// The input, once every documented rule holds (see [`ListBackupsInput::validate`]).
-    pub fn build(self) -> Result<ListBackupsInput, hwcloud_runtime::Error> {
-        self.input.validate()?;
-        Ok(self.input)
-    }
-}
-
-impl ListBackupsBuilder<hwcloud_runtime::Client> {
-    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-        ListBackupsBuilder {
-            client,
-            input: ListBackupsInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
-    }
-
-    /// Time limits for this call instead of the client's.
-    pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-        self.options.timeouts = Some(timeouts);
-        self
-    }
-
-    /// Retry policy for this call instead of the client's.
-    pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// Validates the input, then sends the request; nothing is sent when validation fails.
-    pub async fn send(self) -> Result<ListBackupsOutput, hwcloud_runtime::Error> {
-        self.client.execute_with(self.input, &self.options).await
-    }
-
-    /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page); the
-    /// page size is the one set, else the documented default.
-    ///
-    /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
-    /// server keeps answering with the same page.
-    pub fn into_pages(self) -> futures::stream::BoxStream<'static, Result<ListBackupsOutput, hwcloud_runtime::Error>> {
-        hwcloud_runtime::pager::paginate(self.client, self.input, self.options)
-    }
-
-    /// Every item of every page, fetched lazily; at most one page is held in memory. With
-    /// [`prelude`](crate::prelude) in scope: `.into_items().try_collect::<Vec<_>>().await`.
-    pub fn into_items(
-        self,
-    ) -> futures::stream::BoxStream<'static, Result<crate::geminidb::types::Backup, hwcloud_runtime::Error>> {
-        use futures::StreamExt;
-        hwcloud_runtime::pager::items(self.into_pages()).boxed()
     }
 }
 

@@ -127,7 +127,7 @@ impl GeminidbClient {
     /// - [`name`](create_backup::CreateBackupBuilder::name) (required)
     /// - [`description`](create_backup::CreateBackupBuilder::description) (required)
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder<hwcloud_runtime::Client> {
-        create_backup::CreateBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Deleting a Manual Backup
@@ -138,7 +138,7 @@ impl GeminidbClient {
     /// - [`project_id`](delete_backup::DeleteBackupBuilder::project_id) (optional, filled in by the client)
     /// - [`backup_id`](delete_backup::DeleteBackupBuilder::backup_id) (required)
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder<hwcloud_runtime::Client> {
-        delete_backup::DeleteBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Querying Backups
@@ -157,7 +157,7 @@ impl GeminidbClient {
     /// - [`begin_time`](list_backups::ListBackupsBuilder::begin_time) (optional)
     /// - [`end_time`](list_backups::ListBackupsBuilder::end_time) (optional)
     pub fn list_backups(&self) -> list_backups::ListBackupsBuilder<hwcloud_runtime::Client> {
-        list_backups::ListBackupsBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Querying Tasks and Details
@@ -174,6 +174,6 @@ impl GeminidbClient {
     /// - [`offset`](list_jobs::ListJobsBuilder::offset) (optional)
     /// - [`limit`](list_jobs::ListJobsBuilder::limit) (optional)
     pub fn list_jobs(&self) -> list_jobs::ListJobsBuilder<hwcloud_runtime::Client> {
-        list_jobs::ListJobsBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 }

@@ -93,11 +93,7 @@ pub struct DeleteBackupInput {
 impl DeleteBackupInput {
     /// A builder of this input, to send later.
     pub fn builder() -> DeleteBackupBuilder {
-        DeleteBackupBuilder {
-            client: (),
-            input: DeleteBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
+        crate::OperationBuilder::detached()
     }
 
     /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -118,6 +114,10 @@ impl hwcloud_runtime::OperationInput for DeleteBackupInput {
     const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
     fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.project_id)
+    }
+
+    fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+        DeleteBackupInput::validate(self)
     }
 
     fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
@@ -162,16 +162,9 @@ impl DeleteBackupOutput {
 
 /// Sets the parameters of `delete_backup`, then sends it or builds its input.
 ///
-/// From [`GesClient::delete_backup`](super::GesClient::delete_backup) it can [`send`](Self::send) at once; from [`DeleteBackupInput::builder`] it [`build`](Self::build)s an input to send later.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until it is sent or built"]
-pub struct DeleteBackupBuilder<C = ()> {
-    client: C,
-    input: DeleteBackupInput,
-    options: hwcloud_runtime::CallOptions,
-}
-
-impl<C> DeleteBackupBuilder<C> {
+/// From [`GesClient::delete_backup`](super::GesClient::delete_backup) it can [`send`](crate::OperationBuilder::send) at once; from [`DeleteBackupInput::builder`] it [`build`](crate::OperationBuilder::build)s an input to send later.
+pub type DeleteBackupBuilder<C = ()> = crate::OperationBuilder<DeleteBackupInput, C>;
+impl<C> crate::OperationBuilder<DeleteBackupInput, C> {
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -214,44 +207,6 @@ impl<C> DeleteBackupBuilder<C> {
     pub fn set_graph_id(mut self, value: Option<String>) -> Self {
         self.input.graph_id = value;
         self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteBackupInput {
-        &self.input
-    }
-
-    /// The input, once every documented rule holds (see [`DeleteBackupInput::validate`]).
-    pub fn build(self) -> Result<DeleteBackupInput, hwcloud_runtime::Error> {
-        self.input.validate()?;
-        Ok(self.input)
-    }
-}
-
-impl DeleteBackupBuilder<hwcloud_runtime::Client> {
-    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-        DeleteBackupBuilder {
-            client,
-            input: DeleteBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
-    }
-
-    /// Time limits for this call instead of the client's.
-    pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-        self.options.timeouts = Some(timeouts);
-        self
-    }
-
-    /// Retry policy for this call instead of the client's.
-    pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// Validates the input, then sends the request; nothing is sent when validation fails.
-    pub async fn send(self) -> Result<DeleteBackupOutput, hwcloud_runtime::Error> {
-        self.client.execute_with(self.input, &self.options).await
     }
 }
 

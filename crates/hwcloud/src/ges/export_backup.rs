@@ -101,11 +101,7 @@ pub struct ExportBackupInput {
 impl ExportBackupInput {
     /// A builder of this input, to send later.
     pub fn builder() -> ExportBackupBuilder {
-        ExportBackupBuilder {
-            client: (),
-            input: ExportBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
+        crate::OperationBuilder::detached()
     }
 
     /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -126,6 +122,10 @@ impl hwcloud_runtime::OperationInput for ExportBackupInput {
     const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
     fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.project_id)
+    }
+
+    fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+        ExportBackupInput::validate(self)
     }
 
     fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
@@ -210,16 +210,9 @@ impl ExportBackupOutput {
 
 /// Sets the parameters of `export_backup`, then sends it or builds its input.
 ///
-/// From [`GesClient::export_backup`](super::GesClient::export_backup) it can [`send`](Self::send) at once; from [`ExportBackupInput::builder`] it [`build`](Self::build)s an input to send later.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until it is sent or built"]
-pub struct ExportBackupBuilder<C = ()> {
-    client: C,
-    input: ExportBackupInput,
-    options: hwcloud_runtime::CallOptions,
-}
-
-impl<C> ExportBackupBuilder<C> {
+/// From [`GesClient::export_backup`](super::GesClient::export_backup) it can [`send`](crate::OperationBuilder::send) at once; from [`ExportBackupInput::builder`] it [`build`](crate::OperationBuilder::build)s an input to send later.
+pub type ExportBackupBuilder<C = ()> = crate::OperationBuilder<ExportBackupInput, C>;
+impl<C> crate::OperationBuilder<ExportBackupInput, C> {
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -277,45 +270,9 @@ impl<C> ExportBackupBuilder<C> {
         self.input.export_path = value;
         self
     }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ExportBackupInput {
-        &self.input
-    }
-
-    /// The input, once every documented rule holds (see [`ExportBackupInput::validate`]).
-    pub fn build(self) -> Result<ExportBackupInput, hwcloud_runtime::Error> {
-        self.input.validate()?;
-        Ok(self.input)
-    }
 }
 
-impl ExportBackupBuilder<hwcloud_runtime::Client> {
-    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-        ExportBackupBuilder {
-            client,
-            input: ExportBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
-    }
-
-    /// Time limits for this call instead of the client's.
-    pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-        self.options.timeouts = Some(timeouts);
-        self
-    }
-
-    /// Retry policy for this call instead of the client's.
-    pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// Validates the input, then sends the request; nothing is sent when validation fails.
-    pub async fn send(self) -> Result<ExportBackupOutput, hwcloud_runtime::Error> {
-        self.client.execute_with(self.input, &self.options).await
-    }
-
+impl crate::OperationBuilder<ExportBackupInput, hwcloud_runtime::Client> {
     /// Sends the request, then waits for the job it started (see [`ShowJobBuilder::wait_for`](super::show_job::ShowJobBuilder::wait_for)).
     ///
     /// When the wait fails, the error still carries the job id ([`Error::job_id`](hwcloud_runtime::Error::job_id))
@@ -325,7 +282,8 @@ impl ExportBackupBuilder<hwcloud_runtime::Client> {
         options: &hwcloud_runtime::waiter::WaitOptions,
         on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress<'_, super::show_job::ShowJobOutput>),
     ) -> Result<(ExportBackupOutput, super::show_job::ShowJobOutput), hwcloud_runtime::Error> {
-        let mut waiter = super::show_job::ShowJobBuilder::new(self.client.clone());
+        let mut waiter: super::show_job::ShowJobBuilder<hwcloud_runtime::Client> =
+            crate::OperationBuilder::new(self.client.clone());
         if let Some(value) = &self.input.project_id {
             waiter = waiter.project_id(value.clone());
         }

@@ -91,11 +91,7 @@ pub struct ListGraphBackupsInput {
 impl ListGraphBackupsInput {
     /// A builder of this input, to send later.
     pub fn builder() -> ListGraphBackupsBuilder {
-        ListGraphBackupsBuilder {
-            client: (),
-            input: ListGraphBackupsInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
+        crate::OperationBuilder::detached()
     }
 
     /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -114,6 +110,10 @@ impl hwcloud_runtime::OperationInput for ListGraphBackupsInput {
     const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
     fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.project_id)
+    }
+
+    fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+        ListGraphBackupsInput::validate(self)
     }
 
     fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
@@ -175,16 +175,9 @@ impl ListGraphBackupsOutput {
 
 /// Sets the parameters of `list_graph_backups`, then sends it or builds its input.
 ///
-/// From [`GesClient::list_graph_backups`](super::GesClient::list_graph_backups) it can [`send`](Self::send) at once; from [`ListGraphBackupsInput::builder`] it [`build`](Self::build)s an input to send later.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until it is sent or built"]
-pub struct ListGraphBackupsBuilder<C = ()> {
-    client: C,
-    input: ListGraphBackupsInput,
-    options: hwcloud_runtime::CallOptions,
-}
-
-impl<C> ListGraphBackupsBuilder<C> {
+/// From [`GesClient::list_graph_backups`](super::GesClient::list_graph_backups) it can [`send`](crate::OperationBuilder::send) at once; from [`ListGraphBackupsInput::builder`] it [`build`](crate::OperationBuilder::build)s an input to send later.
+pub type ListGraphBackupsBuilder<C = ()> = crate::OperationBuilder<ListGraphBackupsInput, C>;
+impl<C> crate::OperationBuilder<ListGraphBackupsInput, C> {
     /// Project ID. For details about how to obtain a project ID, see Obtaining a Project ID.
     ///
     /// **Range:** The value can contain up to 64 characters. Only letters and digits are allowed.
@@ -245,64 +238,6 @@ impl<C> ListGraphBackupsBuilder<C> {
     pub fn set_offset(mut self, value: Option<i32>) -> Self {
         self.input.offset = value;
         self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListGraphBackupsInput {
-        &self.input
-    }
-
-    /// The input, once every documented rule holds (see [`ListGraphBackupsInput::validate`]).
-    pub fn build(self) -> Result<ListGraphBackupsInput, hwcloud_runtime::Error> {
-        self.input.validate()?;
-        Ok(self.input)
-    }
-}
-
-impl ListGraphBackupsBuilder<hwcloud_runtime::Client> {
-    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-        ListGraphBackupsBuilder {
-            client,
-            input: ListGraphBackupsInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
-    }
-
-    /// Time limits for this call instead of the client's.
-    pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-        self.options.timeouts = Some(timeouts);
-        self
-    }
-
-    /// Retry policy for this call instead of the client's.
-    pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// Validates the input, then sends the request; nothing is sent when validation fails.
-    pub async fn send(self) -> Result<ListGraphBackupsOutput, hwcloud_runtime::Error> {
-        self.client.execute_with(self.input, &self.options).await
-    }
-
-    /// Every page, fetched lazily one at a time, from the offset set on this builder (or the first page); the
-    /// page size is the one set, else the documented default.
-    ///
-    /// Stops at the documented total, at an empty or short page, and fails instead of looping when the
-    /// server keeps answering with the same page.
-    pub fn into_pages(
-        self,
-    ) -> futures::stream::BoxStream<'static, Result<ListGraphBackupsOutput, hwcloud_runtime::Error>> {
-        hwcloud_runtime::pager::paginate(self.client, self.input, self.options)
-    }
-
-    /// Every item of every page, fetched lazily; at most one page is held in memory. With
-    /// [`prelude`](crate::prelude) in scope: `.into_items().try_collect::<Vec<_>>().await`.
-    pub fn into_items(
-        self,
-    ) -> futures::stream::BoxStream<'static, Result<crate::ges::types::GraphBackup, hwcloud_runtime::Error>> {
-        use futures::StreamExt;
-        hwcloud_runtime::pager::items(self.into_pages()).boxed()
     }
 }
 

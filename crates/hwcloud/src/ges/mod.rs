@@ -111,7 +111,7 @@ impl GesClient {
     /// - [`project_id`](create_backup::CreateBackupBuilder::project_id) (optional, filled in by the client)
     /// - [`graph_id`](create_backup::CreateBackupBuilder::graph_id) (required)
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder<hwcloud_runtime::Client> {
-        create_backup::CreateBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Deleting a Backup (1.0.0)
@@ -123,7 +123,7 @@ impl GesClient {
     /// - [`backup_id`](delete_backup::DeleteBackupBuilder::backup_id) (required)
     /// - [`graph_id`](delete_backup::DeleteBackupBuilder::graph_id) (required)
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder<hwcloud_runtime::Client> {
-        delete_backup::DeleteBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Exporting a Backup (2.3.16)
@@ -136,7 +136,7 @@ impl GesClient {
     /// - [`backup_id`](export_backup::ExportBackupBuilder::backup_id) (required)
     /// - [`export_path`](export_backup::ExportBackupBuilder::export_path) (required)
     pub fn export_backup(&self) -> export_backup::ExportBackupBuilder<hwcloud_runtime::Client> {
-        export_backup::ExportBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Importing a Backup (2.3.16)
@@ -148,7 +148,7 @@ impl GesClient {
     /// - [`graph_id`](import_backup::ImportBackupBuilder::graph_id) (required)
     /// - [`import_path`](import_backup::ImportBackupBuilder::import_path) (required)
     pub fn import_backup(&self) -> import_backup::ImportBackupBuilder<hwcloud_runtime::Client> {
-        import_backup::ImportBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Listing All Backups (1.0.0)
@@ -160,7 +160,7 @@ impl GesClient {
     /// - [`limit`](list_backups::ListBackupsBuilder::limit) (optional)
     /// - [`offset`](list_backups::ListBackupsBuilder::offset) (optional)
     pub fn list_backups(&self) -> list_backups::ListBackupsBuilder<hwcloud_runtime::Client> {
-        list_backups::ListBackupsBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Listing Backups of a Graph (1.0.0)
@@ -173,7 +173,7 @@ impl GesClient {
     /// - [`limit`](list_graph_backups::ListGraphBackupsBuilder::limit) (optional)
     /// - [`offset`](list_graph_backups::ListGraphBackupsBuilder::offset) (optional)
     pub fn list_graph_backups(&self) -> list_graph_backups::ListGraphBackupsBuilder<hwcloud_runtime::Client> {
-        list_graph_backups::ListGraphBackupsBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Querying the Job Status (1.0.0)
@@ -185,6 +185,6 @@ impl GesClient {
     /// - [`graph_id`](show_job::ShowJobBuilder::graph_id) (required)
     /// - [`job_id`](show_job::ShowJobBuilder::job_id) (required)
     pub fn show_job(&self) -> show_job::ShowJobBuilder<hwcloud_runtime::Client> {
-        show_job::ShowJobBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 }

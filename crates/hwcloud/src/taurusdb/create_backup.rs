@@ -104,11 +104,7 @@ pub struct CreateBackupInput {
 impl CreateBackupInput {
     /// A builder of this input, to send later.
     pub fn builder() -> CreateBackupBuilder {
-        CreateBackupBuilder {
-            client: (),
-            input: CreateBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
+        crate::OperationBuilder::detached()
     }
 
     /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -130,6 +126,10 @@ impl hwcloud_runtime::OperationInput for CreateBackupInput {
     const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
     fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.project_id)
+    }
+
+    fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+        CreateBackupInput::validate(self)
     }
 
     fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
@@ -241,16 +241,9 @@ impl CreateBackupOutput {
 
 /// Sets the parameters of `create_backup`, then sends it or builds its input.
 ///
-/// From [`TaurusdbClient::create_backup`](super::TaurusdbClient::create_backup) it can [`send`](Self::send) at once; from [`CreateBackupInput::builder`] it [`build`](Self::build)s an input to send later.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until it is sent or built"]
-pub struct CreateBackupBuilder<C = ()> {
-    client: C,
-    input: CreateBackupInput,
-    options: hwcloud_runtime::CallOptions,
-}
-
-impl<C> CreateBackupBuilder<C> {
+/// From [`TaurusdbClient::create_backup`](super::TaurusdbClient::create_backup) it can [`send`](crate::OperationBuilder::send) at once; from [`CreateBackupInput::builder`] it [`build`](crate::OperationBuilder::build)s an input to send later.
+pub type CreateBackupBuilder<C = ()> = crate::OperationBuilder<CreateBackupInput, C>;
+impl<C> crate::OperationBuilder<CreateBackupInput, C> {
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// **Range:** The value contains 32 characters. Only letters and digits are allowed.
@@ -331,45 +324,9 @@ impl<C> CreateBackupBuilder<C> {
         self.input.description = value;
         self
     }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateBackupInput {
-        &self.input
-    }
-
-    /// The input, once every documented rule holds (see [`CreateBackupInput::validate`]).
-    pub fn build(self) -> Result<CreateBackupInput, hwcloud_runtime::Error> {
-        self.input.validate()?;
-        Ok(self.input)
-    }
 }
 
-impl CreateBackupBuilder<hwcloud_runtime::Client> {
-    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-        CreateBackupBuilder {
-            client,
-            input: CreateBackupInput::default(),
-            options: hwcloud_runtime::CallOptions::default(),
-        }
-    }
-
-    /// Time limits for this call instead of the client's.
-    pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-        self.options.timeouts = Some(timeouts);
-        self
-    }
-
-    /// Retry policy for this call instead of the client's.
-    pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// Validates the input, then sends the request; nothing is sent when validation fails.
-    pub async fn send(self) -> Result<CreateBackupOutput, hwcloud_runtime::Error> {
-        self.client.execute_with(self.input, &self.options).await
-    }
-
+impl crate::OperationBuilder<CreateBackupInput, hwcloud_runtime::Client> {
     /// Sends the request, then waits for the job it started (see [`ShowJobBuilder::wait_for`](super::show_job::ShowJobBuilder::wait_for)).
     ///
     /// When the wait fails, the error still carries the job id ([`Error::job_id`](hwcloud_runtime::Error::job_id))
@@ -379,7 +336,8 @@ impl CreateBackupBuilder<hwcloud_runtime::Client> {
         options: &hwcloud_runtime::waiter::WaitOptions,
         on_progress: impl FnMut(&hwcloud_runtime::waiter::JobProgress<'_, super::show_job::ShowJobOutput>),
     ) -> Result<(CreateBackupOutput, super::show_job::ShowJobOutput), hwcloud_runtime::Error> {
-        let mut waiter = super::show_job::ShowJobBuilder::new(self.client.clone());
+        let mut waiter: super::show_job::ShowJobBuilder<hwcloud_runtime::Client> =
+            crate::OperationBuilder::new(self.client.clone());
         if let Some(value) = &self.input.project_id {
             waiter = waiter.project_id(value.clone());
         }

@@ -113,7 +113,7 @@ impl TaurusdbClient {
     /// - [`name`](create_backup::CreateBackupBuilder::name) (required)
     /// - [`description`](create_backup::CreateBackupBuilder::description) (optional)
     pub fn create_backup(&self) -> create_backup::CreateBackupBuilder<hwcloud_runtime::Client> {
-        create_backup::CreateBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Deleting a Manual Backup
@@ -125,7 +125,7 @@ impl TaurusdbClient {
     /// - [`backup_id`](delete_backup::DeleteBackupBuilder::backup_id) (required)
     /// - [`x_language`](delete_backup::DeleteBackupBuilder::x_language) (optional)
     pub fn delete_backup(&self) -> delete_backup::DeleteBackupBuilder<hwcloud_runtime::Client> {
-        delete_backup::DeleteBackupBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Querying Full Backups
@@ -145,7 +145,7 @@ impl TaurusdbClient {
     /// - [`instance_name`](list_backups::ListBackupsBuilder::instance_name) (optional)
     /// - [`x_language`](list_backups::ListBackupsBuilder::x_language) (optional)
     pub fn list_backups(&self) -> list_backups::ListBackupsBuilder<hwcloud_runtime::Client> {
-        list_backups::ListBackupsBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 
     /// Obtaining Information About a Task with a Specified ID
@@ -157,6 +157,6 @@ impl TaurusdbClient {
     /// - [`id`](show_job::ShowJobBuilder::id) (required)
     /// - [`x_language`](show_job::ShowJobBuilder::x_language) (optional)
     pub fn show_job(&self) -> show_job::ShowJobBuilder<hwcloud_runtime::Client> {
-        show_job::ShowJobBuilder::new(self.client.clone())
+        crate::OperationBuilder::new(self.client.clone())
     }
 }

@@ -90,7 +90,7 @@ pub struct ShowJobInput {
 impl ShowJobInput {
     /// A builder of this input, to send later.
     pub fn builder() -> ShowJobBuilder {
-        ShowJobBuilder { client: (), input: ShowJobInput::default(), options: hwcloud_runtime::CallOptions::default() }
+        crate::OperationBuilder::detached()
     }
 
     /// Checks every documented rule; the error lists every violation at once. A project id left unset is
@@ -108,6 +108,10 @@ impl hwcloud_runtime::OperationInput for ShowJobInput {
     const OPERATION: &'static hwcloud_runtime::OperationSpec = &OPERATION;
     fn project_id_mut(&mut self) -> Option<&mut Option<String>> {
         Some(&mut self.project_id)
+    }
+
+    fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
+        ShowJobInput::validate(self)
     }
 
     fn to_request(&self) -> Result<hwcloud_runtime::Request, hwcloud_runtime::Error> {
@@ -160,16 +164,9 @@ impl ShowJobOutput {
 
 /// Sets the parameters of `show_job`, then sends it or builds its input.
 ///
-/// From [`TaurusdbClient::show_job`](super::TaurusdbClient::show_job) it can [`send`](Self::send) at once; from [`ShowJobInput::builder`] it [`build`](Self::build)s an input to send later.
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until it is sent or built"]
-pub struct ShowJobBuilder<C = ()> {
-    client: C,
-    input: ShowJobInput,
-    options: hwcloud_runtime::CallOptions,
-}
-
-impl<C> ShowJobBuilder<C> {
+/// From [`TaurusdbClient::show_job`](super::TaurusdbClient::show_job) it can [`send`](crate::OperationBuilder::send) at once; from [`ShowJobInput::builder`] it [`build`](crate::OperationBuilder::build)s an input to send later.
+pub type ShowJobBuilder<C = ()> = crate::OperationBuilder<ShowJobInput, C>;
+impl<C> crate::OperationBuilder<ShowJobInput, C> {
     /// Project ID of a tenant in a region. To obtain this value, see Obtaining a Project ID.
     ///
     /// **Range:** The value contains 32 characters. Only letters and digits are allowed.
@@ -220,41 +217,9 @@ impl<C> ShowJobBuilder<C> {
         self.input.x_language = value;
         self
     }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ShowJobInput {
-        &self.input
-    }
-
-    /// The input, once every documented rule holds (see [`ShowJobInput::validate`]).
-    pub fn build(self) -> Result<ShowJobInput, hwcloud_runtime::Error> {
-        self.input.validate()?;
-        Ok(self.input)
-    }
 }
 
-impl ShowJobBuilder<hwcloud_runtime::Client> {
-    pub(crate) fn new(client: hwcloud_runtime::Client) -> Self {
-        ShowJobBuilder { client, input: ShowJobInput::default(), options: hwcloud_runtime::CallOptions::default() }
-    }
-
-    /// Time limits for this call instead of the client's.
-    pub fn timeouts(mut self, timeouts: hwcloud_runtime::Timeouts) -> Self {
-        self.options.timeouts = Some(timeouts);
-        self
-    }
-
-    /// Retry policy for this call instead of the client's.
-    pub fn retry(mut self, retry: hwcloud_runtime::RetryConfig) -> Self {
-        self.options.retry = Some(retry);
-        self
-    }
-
-    /// Validates the input, then sends the request; nothing is sent when validation fails.
-    pub async fn send(self) -> Result<ShowJobOutput, hwcloud_runtime::Error> {
-        self.client.execute_with(self.input, &self.options).await
-    }
-
+impl crate::OperationBuilder<ShowJobInput, hwcloud_runtime::Client> {
     /// Polls this operation for `job_id` with backoff until the job reaches a documented final status.
     ///
     /// Returns the final response on success; [`Error::JobFailed`](hwcloud_runtime::Error::JobFailed) with the
