@@ -87,6 +87,8 @@ pub(crate) struct Inner {
     secrets: Vec<Secret>,
     /// `http` was given with [`ClientBuilder::http_client`], so it may follow redirects.
     pub(crate) given_http: bool,
+    /// The redactor of the secrets held, with the count of issued secrets it was built with.
+    redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
 }
 
 /// Credentials made ready for use (a password login becomes a token cache, the metadata service a key cache).
@@ -178,8 +180,18 @@ impl Client {
     }
 
     /// Masks every secret the client holds (credentials, tokens and keys issued to it, the proxy password) in
-    /// text that comes from a server.
-    pub(crate) fn redactor(&self) -> Redactor {
+    /// text that comes from a server. Built once and again only after new secrets were issued, since it runs on
+    /// every response with a request id.
+    pub(crate) fn redactor(&self) -> Arc<Redactor> {
+        let issued = match &self.inner.auth {
+            Auth::Iam(source) => source.issued(),
+            Auth::Metadata(source) => source.issued(),
+            Auth::Token(_) | Auth::AkSk(_) => 0,
+        };
+        let mut cache = self.inner.redactor.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, redactor)) = cache.as_ref().filter(|(built_with, _)| *built_with == issued) {
+            return redactor.clone();
+        }
         let mut secrets = self.inner.secrets.clone();
         match &self.inner.auth {
             Auth::Token(token) => secrets.push(token.clone()),
@@ -187,7 +199,9 @@ impl Client {
             Auth::AkSk(key) => secrets.extend([key.sk.clone()].into_iter().chain(key.security_token.clone())),
             Auth::Metadata(source) => source.secrets(&mut secrets),
         }
-        Redactor::new(&secrets)
+        let redactor = Arc::new(Redactor::new(&secrets));
+        *cache = Some((issued, redactor.clone()));
+        redactor
     }
 
     /// The access key requests are signed with now (fetched from the metadata service when it provides them);
@@ -576,6 +590,7 @@ impl<C> ClientBuilder<C> {
             max_response_bytes: self.max_response_bytes,
             secrets,
             given_http,
+            redactor: Mutex::new(None),
         };
         Ok(C::from(Client { inner: Arc::new(inner) }))
     }

@@ -40,6 +40,7 @@ pub(crate) struct MetadataSource {
     /// The secret keys, security tokens and session tokens fetched lately, for masking them when a server echoes
     /// one (a plain lock, because errors are built outside async code).
     recent: std::sync::Mutex<Vec<Secret>>,
+    issued: std::sync::atomic::AtomicU64,
 }
 
 /// How many secrets fetched from the service are remembered for masking (a few keys' worth).
@@ -81,6 +82,7 @@ impl MetadataSource {
             cache: Mutex::new(None),
             fetches: Default::default(),
             recent: std::sync::Mutex::default(),
+            issued: Default::default(),
         })
     }
 
@@ -102,6 +104,11 @@ impl MetadataSource {
         Ok(key)
     }
 
+    /// How many times secrets were fetched (they change with every fetch).
+    pub(crate) fn issued(&self) -> u64 {
+        self.issued.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     /// The secrets fetched lately: secret keys, security tokens, session tokens.
     pub(crate) fn secrets(&self, into: &mut Vec<Secret>) {
         into.extend(self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned());
@@ -112,6 +119,7 @@ impl MetadataSource {
         recent.extend(secrets);
         let excess = recent.len().saturating_sub(RECENT_SECRETS);
         recent.drain(..excess);
+        self.issued.fetch_add(1, std::sync::atomic::Ordering::Release);
     }
 
     /// How many times keys were fetched (for `Debug`).

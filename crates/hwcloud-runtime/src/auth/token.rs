@@ -24,6 +24,8 @@ pub(crate) struct TokenSource {
     /// The last tokens issued (the one in use and the ones it replaced), for masking them when a server echoes
     /// one; a plain lock, because errors are built outside async code.
     recent: std::sync::Mutex<Vec<Secret>>,
+    /// How many tokens were issued, so that masking knows when to learn a new one.
+    issued: std::sync::atomic::AtomicU64,
 }
 
 /// How many issued tokens are remembered for masking: a renewed token's predecessor may still be echoed by an
@@ -37,7 +39,13 @@ struct Cached {
 
 impl TokenSource {
     pub(crate) fn new(login: Password, scope: TokenScope) -> Self {
-        TokenSource { login, scope, cache: Mutex::new(None), recent: std::sync::Mutex::default() }
+        TokenSource {
+            login,
+            scope,
+            cache: Mutex::new(None),
+            recent: std::sync::Mutex::default(),
+            issued: Default::default(),
+        }
     }
 
     pub(crate) fn scope(&self) -> &TokenScope {
@@ -46,6 +54,11 @@ impl TokenSource {
 
     pub(crate) fn login(&self) -> &Password {
         &self.login
+    }
+
+    /// How many tokens were issued so far.
+    pub(crate) fn issued(&self) -> u64 {
+        self.issued.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// The secrets this source holds: the password and the tokens issued lately.
@@ -91,6 +104,7 @@ impl TokenSource {
             }
             recent.push(issued.token.clone());
         }
+        self.issued.fetch_add(1, std::sync::atomic::Ordering::Release);
         let lifetime = match issued.expires_at {
             Some(at) => Duration::try_from(at - OffsetDateTime::now_utc()).unwrap_or(Duration::ZERO),
             None => FALLBACK_LIFETIME,
