@@ -75,6 +75,7 @@ pub struct EmulatorBuilder {
     pub(crate) max_signature_age: Option<Duration>,
     pub(crate) job_duration: Duration,
     pub(crate) faults: FaultConfig,
+    pub(crate) fault_seed: Option<u64>,
 }
 
 impl fmt::Debug for EmulatorBuilder {
@@ -89,6 +90,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("iam_users", &self.iam_users)
             .field("job_duration", &self.job_duration)
             .field("faults", &self.faults)
+            .field("fault_seed", &self.fault_seed)
             .finish_non_exhaustive()
     }
 }
@@ -117,6 +119,7 @@ impl Default for EmulatorBuilder {
             max_signature_age: None,
             job_duration: DEFAULT_JOB_DURATION,
             faults: FaultConfig::default(),
+            fault_seed: None,
         }
     }
 }
@@ -265,6 +268,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Draws fault decisions from this seed: the same seed and the same sequence of requests get the same
+    /// faults (default: a random seed).
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = Some(seed);
+        self
+    }
+
     /// Binds every listener and starts serving.
     pub async fn start(self) -> Result<Emulator, StartError> {
         Emulator::start(self.with_defaults()?).await
@@ -296,8 +306,7 @@ impl EmulatorBuilder {
         {
             return invalid(format!("TaurusDB instance id {bad:?} must be 36 letters and digits ending in `in07`"));
         }
-        let rates = [self.faults.error_rate, self.faults.drop_rate];
-        if rates.iter().any(|r| !(0.0..=1.0).contains(r)) {
+        if self.faults.rates().iter().any(|r| !(0.0..=1.0).contains(r)) {
             return invalid("fault rates must be between 0.0 and 1.0".into());
         }
         Ok(self)

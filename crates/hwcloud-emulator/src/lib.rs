@@ -42,7 +42,7 @@ pub use config::{
     DEFAULT_JOB_DURATION, DEFAULT_METADATA_CREDENTIAL_TTL, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SK,
     DEFAULT_TAURUSDB_INSTANCE_ID,
 };
-pub use faults::FaultConfig;
+pub use faults::{FaultConfig, FaultCounts};
 pub use fixture::FixtureError;
 pub use metadata::MetadataTokens;
 pub use server::Emulator;

@@ -2,6 +2,7 @@
 //!
 //! It prints one line per service, `<service> <base URL>` (ges, geminidb, taurusdb, iam, then metadata when
 //! served), then serves; logs go to stderr (`RUST_LOG=hwcloud_emulator=debug` shows every request).
+//! `GET /__emulator/metrics` on any service listener answers the request and fault counters as JSON.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -76,6 +77,15 @@ struct Args {
     /// Share of service requests whose connection is dropped, from 0.0 to 1.0.
     #[arg(long, value_name = "R", default_value_t = 0.0)]
     drop_rate: f64,
+    /// Share of service requests processed and then answered 503, from 0.0 to 1.0.
+    #[arg(long, value_name = "R", default_value_t = 0.0)]
+    fault_after_rate: f64,
+    /// Share of service requests processed whose answer is then lost (connection closed), from 0.0 to 1.0.
+    #[arg(long, value_name = "R", default_value_t = 0.0)]
+    drop_after_rate: f64,
+    /// Seed of the fault decisions (the same seed and request sequence give the same faults).
+    #[arg(long, value_name = "N")]
+    fault_seed: Option<u64>,
     /// Latency added to every service request, in milliseconds.
     #[arg(long, value_name = "N", default_value_t = 0)]
     latency_ms: u64,
@@ -119,8 +129,13 @@ fn builder(args: Args) -> Result<hwcloud_emulator::EmulatorBuilder, String> {
     let mut b = Emulator::builder().job_duration(Duration::from_millis(args.job_duration_ms)).faults(FaultConfig {
         error_rate: args.fault_rate,
         drop_rate: args.drop_rate,
+        error_after_rate: args.fault_after_rate,
+        drop_after_rate: args.drop_after_rate,
         latency: Duration::from_millis(args.latency_ms),
     });
+    if let Some(seed) = args.fault_seed {
+        b = b.fault_seed(seed);
+    }
     if let Some(addr) = args.ges_addr {
         b = b.ges_addr(addr);
     }

@@ -1,6 +1,7 @@
 //! Routing glue shared by the services: each documented operation is routed at its generated `OperationSpec`'s
 //! method and path, behind a gate that counts it, injects faults and checks credentials, in that order (a real
-//! gateway fails or drops requests before authenticating them).
+//! gateway fails or drops requests before authenticating them); faults "after processing" strike once the
+//! handler has done its work. Every listener also serves the counters at `GET /__emulator/metrics`.
 
 use std::sync::Arc;
 
@@ -21,6 +22,10 @@ use crate::iam::IamConfig;
 use crate::metadata::Metadata;
 use crate::metrics::{Counters, UNMATCHED};
 use crate::state::Store;
+
+/// Where every listener (but the metadata service's) serves its emulator's counters; not an API path, and not
+/// counted.
+pub(crate) const METRICS_PATH: &str = "/__emulator/metrics";
 
 /// Request bodies larger than this are refused (the documented bodies are a few hundred bytes).
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -80,6 +85,7 @@ pub(crate) fn finish(router: Router<AppState>, app: &AppState, service: Service)
         }
     };
     router
+        .route(METRICS_PATH, axum::routing::get(metrics))
         .fallback(unknown.clone())
         .method_not_allowed_fallback(unknown)
         .layer(middleware::from_fn(request_id))
@@ -99,13 +105,9 @@ async fn gate(
         tokio::time::sleep(latency).await;
     }
     match decision {
-        Decision::Serve => {}
-        Decision::Fail => return ApiError::unavailable(service).into_response(),
-        Decision::Drop => {
-            let mut response = Response::new(Body::empty());
-            response.extensions_mut().insert(DropConnection);
-            return response;
-        }
+        Decision::Fail => return app.fault(decision, ApiError::unavailable(service).into_response()),
+        Decision::Drop => return app.fault(decision, dropped()),
+        Decision::Serve | Decision::FailAfter | Decision::DropAfter => {}
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
@@ -115,7 +117,45 @@ async fn gate(
         tracing::info!(service = service.name(), operation = info.operation, "refused: {why}");
         return ApiError::unauthorized(service, &why).into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    // The work is done (whatever the handler answered); the answer is replaced or lost.
+    match decision {
+        Decision::FailAfter => app.fault(decision, ApiError::unavailable(service).into_response()),
+        Decision::DropAfter => app.fault(decision, dropped()),
+        _ => response,
+    }
+}
+
+/// A response the connection loop drops instead of writing.
+fn dropped() -> Response {
+    let mut response = Response::new(Body::empty());
+    response.extensions_mut().insert(DropConnection);
+    response
+}
+
+impl App {
+    /// Counts an injected fault and returns its response.
+    fn fault(&self, decision: Decision, response: Response) -> Response {
+        self.faults.struck(decision);
+        tracing::debug!(?decision, "fault injected");
+        response
+    }
+}
+
+/// `GET /__emulator/metrics`: requests received per operation and faults injected, as JSON.
+async fn metrics(State(app): State<AppState>) -> Response {
+    let faults = app.faults.counts();
+    let body = serde_json::json!({
+        "requests": app.counters.snapshot().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+        "total_requests": app.counters.total(),
+        "faults": {
+            "error": faults.error,
+            "drop": faults.drop,
+            "error_after": faults.error_after,
+            "drop_after": faults.drop_after,
+        },
+    });
+    axum::Json(body).into_response()
 }
 
 async fn request_id(request: Request, next: Next) -> Response {

@@ -20,15 +20,14 @@ use tokio::task::JoinHandle;
 use crate::auth::{AccessKey, Auth};
 use crate::config::{EmulatorBuilder, StartError};
 use crate::errors::Service;
-use crate::faults::{DropConnection, FaultConfig, Faults};
+use crate::faults::{Decision, DropConnection, FaultConfig, FaultCounts, Faults};
 use crate::iam::{IamConfig, IamProject, IamUser};
 use crate::metadata::Metadata;
 use crate::metrics::Counters;
 use crate::router::{App, AppState};
 use crate::state::{Cloud, Resource, Store};
 
-/// A running emulator. Dropping it stops every listener.
-#[derive(Debug)]
+/// A running emulator. Dropping it stops every listener. `Debug` shows no token, secret key or password.
 pub struct Emulator {
     pub(crate) app: AppState,
     urls: HashMap<&'static str, String>,
@@ -60,7 +59,7 @@ impl Emulator {
         let app = Arc::new(App {
             store: Store::new(cloud),
             auth: Auth::new(config.tokens.clone(), config.keys.clone(), config.max_signature_age),
-            faults: Faults::new(config.faults.clone()),
+            faults: Faults::new(config.faults.clone(), config.fault_seed),
             counters: Counters::default(),
             iam: IamConfig {
                 users: config.iam_users.clone(),
@@ -272,20 +271,39 @@ impl Emulator {
     }
 
     /// Replaces the faults in force (rates are clamped to 0.0..=1.0).
-    pub fn set_faults(&self, mut faults: FaultConfig) {
-        faults.error_rate = faults.error_rate.clamp(0.0, 1.0);
-        faults.drop_rate = faults.drop_rate.clamp(0.0, 1.0);
-        self.app.faults.set(faults);
+    pub fn set_faults(&self, faults: FaultConfig) {
+        self.app.faults.set(faults.clamped());
     }
 
-    /// The next `n` service requests are answered 503 (before the rates apply).
+    /// Draws every later fault decision from `seed` (see [`crate::EmulatorBuilder::fault_seed`]).
+    pub fn set_fault_seed(&self, seed: u64) {
+        self.app.faults.reseed(seed);
+    }
+
+    /// How many faults were injected so far, by kind.
+    pub fn fault_counts(&self) -> FaultCounts {
+        self.app.faults.counts()
+    }
+
+    /// The next `n` service requests are answered 503 without being processed (before the rates apply).
     pub fn fail_next_requests(&self, n: u32) {
-        self.app.faults.fail_next(n);
+        self.app.faults.next(Decision::Fail, n);
     }
 
-    /// The next `n` service requests get their connection closed without an answer.
+    /// The next `n` service requests get their connection closed without an answer, without being processed.
     pub fn drop_next_requests(&self, n: u32) {
-        self.app.faults.drop_next(n);
+        self.app.faults.next(Decision::Drop, n);
+    }
+
+    /// The next `n` service requests are processed (a create creates, a delete deletes), then answered 503.
+    pub fn fail_next_after_processing(&self, n: u32) {
+        self.app.faults.next(Decision::FailAfter, n);
+    }
+
+    /// The next `n` service requests are processed, then their connection is closed without the answer: the
+    /// work is done and the client never hears of it.
+    pub fn drop_next_answers(&self, n: u32) {
+        self.app.faults.next(Decision::DropAfter, n);
     }
 
     /// The next `n` jobs started (on any service) end in failure.
@@ -304,6 +322,23 @@ impl Emulator {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("urls", &self.urls())
+            .field("region", &self.region)
+            .field("project_id", &self.project_id())
+            .field("graphs", &self.graphs)
+            .field("geminidb_instances", &self.geminidb_instances)
+            .field("taurusdb_instances", &self.taurusdb_instances)
+            .field("static_tokens", &self.tokens.len())
+            .field("key", &self.key)
+            .field("iam_user", &self.iam_user)
+            .field("faults", &self.faults())
+            .finish_non_exhaustive()
     }
 }
 

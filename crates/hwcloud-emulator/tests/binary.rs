@@ -133,3 +133,30 @@ async fn binary_serves_iam_projects_and_the_metadata_service_when_asked() {
         assert!(credential[field].as_str().is_some_and(|v| !v.is_empty()), "{field}: {key}");
     }
 }
+
+/// The statuses of 20 plain GETs to a binary started with `--fault-seed 9`, then its metrics.
+async fn seeded_run() -> (Vec<Option<u16>>, serde_json::Value) {
+    let args = ["--token", "bin-token", "--fault-seed", "9", "--drop-after-rate", "0.3", "--fault-after-rate", "0.2"];
+    let (_child, urls) = start(&args).await;
+    let url = format!("{}/v2/0123456789abcdef0123456789abcdef/graphs/backups", urls["ges"]);
+    let mut fates = Vec::new();
+    for _ in 0..20 {
+        // A fresh client each time: nothing re-sends a request on its own.
+        let answer = reqwest::Client::new().get(&url).header("X-Auth-Token", "bin-token").send().await;
+        fates.push(answer.ok().map(|a| a.status().as_u16()));
+    }
+    let metrics = reqwest::get(format!("{}/__emulator/metrics", urls["taurusdb"])).await.unwrap().json().await.unwrap();
+    (fates, metrics)
+}
+
+#[tokio::test]
+async fn binary_faults_after_processing_follow_the_seed_and_metrics_count_them() {
+    let (fates, metrics) = seeded_run().await;
+    assert_eq!(seeded_run().await.0, fates, "the same seed, the same faults");
+    let count = |fate: Option<u16>| fates.iter().filter(|f| **f == fate).count() as u64;
+    assert!(count(None) > 0 && count(Some(503)) > 0 && count(Some(200)) > 0, "{fates:?}");
+    assert_eq!(metrics["requests"]["ges.list_backups"], 20, "{metrics}");
+    assert_eq!(metrics["total_requests"], 20, "{metrics}");
+    assert_eq!(metrics["faults"]["drop_after"].as_u64(), Some(count(None)), "{metrics}");
+    assert_eq!(metrics["faults"]["error_after"].as_u64(), Some(count(Some(503))), "{metrics}");
+}

@@ -1,10 +1,12 @@
 //! Sending one call: building the URL and headers, authenticating, and the attempt loop with its retry rules.
 
+use crate::body::ERROR_BODY_BYTES;
 use crate::client::{Auth, Client, Timeouts};
 use crate::endpoint::Endpoints;
-use crate::error::{Cause, Error, TimeoutKind, Violation};
-use crate::error_body::service_error;
+use crate::error::{Cause, Error, ServiceError, TimeoutKind, Violation};
+use crate::error_body::{service_error, Answered};
 use crate::operation::{Method, OperationSpec, RawResponse, Request};
+use crate::redact::bounded;
 use crate::retry::{Failure, RetryConfig};
 use crate::secret::Secret;
 use crate::sign;
@@ -84,13 +86,19 @@ struct Answer {
 }
 
 impl Client {
-    /// Sends one call and returns its response when the status is one of the operation's documented success codes.
+    /// Sends one call and returns its response when the status is a success (2xx; one the operation does not
+    /// document is logged at debug level and accepted, since the resource exists either way).
     ///
     /// The endpoint comes from the override for the operation's service or the region; the query is sorted and
     /// encoded as the signer requires; `Content-Type: application/json` (unless the request sets its own),
-    /// `User-Agent` and authentication are added. Failures are retried as [`crate::RetryConfig`] describes, and a
+    /// `Accept-Encoding: identity`, `User-Agent` and authentication are added. A URL longer than
+    /// [`MAX_URL_BYTES`] is refused before sending. Failures are retried as [`crate::RetryConfig`] describes, and a
     /// non-idempotent operation is never sent twice once it may have reached the server. Any other status becomes
-    /// [`Error::Service`].
+    /// [`Error::Service`] (a redirect is never followed). An idempotent `DELETE` whose earlier attempt may have
+    /// been carried out, and whose retry is answered with one of the operation's documented not-found codes,
+    /// succeeds: the resource is gone, as asked (the response is then the first documented success status with
+    /// an empty body). Success bodies are read up to [`crate::ClientBuilder::max_response_bytes`], error bodies up
+    /// to 64 KiB. Every secret the client holds is masked as `***` in the errors it returns.
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
         self.call(request, true, CallOptions::default()).await
     }
@@ -175,6 +183,8 @@ impl Client {
         let mut renewed = false;
         // Endpoints skipped because their host did not resolve or their TLS handshake failed; each at most once.
         let mut skipped = 0;
+        // Whether an earlier attempt may have been carried out although it failed (see `already_done`).
+        let mut maybe_done = false;
         loop {
             *sends += 1;
             let attempt = *sends;
@@ -182,6 +192,15 @@ impl Client {
             let (failure, error, wait) =
                 match self.attempt(&prepared, authenticate, rejected.take(), deadline).instrument(span).await? {
                     Outcome::Success(raw) => return Ok(raw),
+                    Outcome::Failed { error: Error::Service(e), .. } if maybe_done && already_done(op, &e) => {
+                        debug!(
+                            attempt,
+                            code = e.code.as_deref(),
+                            "an earlier attempt of this delete may have been carried out and the resource is now \
+                             gone: the call succeeds"
+                        );
+                        return Ok(gone(op, e));
+                    }
                     Outcome::Unauthorized { token, .. } if !renewed => {
                         // The server refused the token, so it processed nothing: safe to send again.
                         info!(attempt, "token refused with HTTP 401; renewing it and sending once more");
@@ -202,6 +221,7 @@ impl Client {
                 }
             }
             failures += 1;
+            maybe_done |= failure.may_have_been_carried_out();
             if !failure.retryable(op.idempotent) {
                 return Err(error);
             }
@@ -234,24 +254,33 @@ impl Client {
         let answer = match self.exchange(p, headers, deadline).await {
             Ok(answer) => answer,
             Err((failure, error)) => {
+                let error = error.redact(&self.redactor());
                 debug!(%error, elapsed_ms = ms(attempt_started.elapsed()), "attempt failed");
                 return Ok(Outcome::Failed { failure, error, wait: None });
             }
         };
-        let request_id = request_id(&answer.headers);
+        let op = p.op;
+        let mut request_id = request_id(&answer.headers);
+        let redactor = if request_id.is_some() || !is_success(answer.status) { Some(self.redactor()) } else { None };
+        if let (Some(redactor), Some(id)) = (&redactor, &mut request_id) {
+            redactor.redact_in_place(id);
+        }
         debug!(
             status = answer.status,
             request_id = request_id.as_deref(),
             elapsed_ms = ms(attempt_started.elapsed()),
             "response received"
         );
-        let op = p.op;
-        if op.success.contains(&answer.status) {
+        if is_success(answer.status) {
+            if !op.success.contains(&answer.status) {
+                debug!(status = answer.status, documented = ?op.success, "undocumented success status; accepted");
+            }
             let raw = RawResponse { status: answer.status, request_id, headers: answer.headers, body: answer.body };
             return Ok(Outcome::Success(raw));
         }
         let wait = crate::retry::retry_after(&answer.headers);
-        let error = Error::Service(service_error(op, answer.status, request_id, &answer.body));
+        let answered = Answered { status: answer.status, request_id, headers: &answer.headers, body: &answer.body };
+        let error = Error::Service(service_error(op, answered, &redactor.unwrap_or_default()));
         Ok(match (answer.status, token) {
             (401, Some(token)) => Outcome::Unauthorized { token, error },
             (status, _) => Outcome::Failed { failure: Failure::Status(status), error, wait },
@@ -270,6 +299,16 @@ impl Client {
             (http::header::USER_AGENT, self.inner.user_agent.clone()),
         ];
         let mut bad = Vec::new();
+        // The project id also goes into `X-Project-Id` (AK/SK signing): a value no header can carry is the
+        // caller's input, not configuration.
+        if request.project_id.as_deref().is_some_and(|p| HeaderValue::from_str(p).is_err()) {
+            bad.push(Violation::new(
+                "project_id",
+                "header_value",
+                "contains control characters or line breaks, which cannot be sent in the X-Project-Id header; \
+                 give the project id alone",
+            ));
+        }
         for (name, value) in request.headers {
             match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
                 (Ok(name), Ok(value)) => set(&mut headers, name, value),
@@ -280,6 +319,7 @@ impl Client {
                 )),
             }
         }
+        bad.extend(check_url_length(op, &request.path, &wire_query));
         if !bad.is_empty() {
             return Err(Error::InvalidInput { operation: op, violations: bad });
         }
@@ -351,10 +391,14 @@ impl Client {
                 }
             }
         }
-        let mut map = HeaderMap::with_capacity(list.len());
+        let mut map = HeaderMap::with_capacity(list.len() + 1);
         for (name, value) in list {
             map.insert(name, value);
         }
+        // The client cannot decompress, so it asks for bodies as they are (without the header any encoding is
+        // acceptable to a server). Not signed, like the `Accept` reqwest adds: the signature covers what the
+        // official SDKs sign.
+        map.entry(http::header::ACCEPT_ENCODING).or_insert(HeaderValue::from_static("identity"));
         Ok((map, token_used))
     }
 
@@ -367,16 +411,39 @@ impl Client {
         if let Some(body) = &p.body {
             builder = builder.body(body.clone());
         }
+        let max_success = self.inner.max_response_bytes;
+        let first_hop_only = !self.inner.given_http;
+        let classify = |e| classify(p, e, first_hop_only);
         let exchange = async {
-            let mut response = builder.send().await?;
+            let mut response = builder.send().await.map_err(classify)?;
+            if response.url() != &p.url {
+                return Err(followed_redirect(p, response.url()));
+            }
             let status = response.status().as_u16();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>(Answer { status, headers, body })
+            let limit = if is_success(status) { max_success } else { ERROR_BODY_BYTES };
+            let too_large = || {
+                let error = Error::ResponseTooLarge {
+                    operation: op,
+                    status,
+                    request_id: request_id(&headers),
+                    limit_bytes: limit as u64,
+                };
+                (Failure::Unusable, error)
+            };
+            // A success body announced larger than allowed is not read at all; an error body is read up to its
+            // limit and kept that far.
+            if is_success(status) && response.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(too_large());
+            }
+            let body = crate::body::read(&mut response, limit).await.map_err(classify)?;
+            if body.truncated && is_success(status) {
+                return Err(too_large());
+            }
+            Ok(Answer { status, headers, body: body.bytes })
         };
         match tokio::time::timeout(attempt_limit.min(remaining), exchange).await {
-            Ok(Ok(answer)) => Ok(answer),
-            Ok(Err(e)) => Err(classify(p, e)),
+            Ok(result) => result,
             Err(_) => {
                 let (kind, limit) = if remaining <= attempt_limit {
                     (TimeoutKind::Total, p.timeouts.total)
@@ -508,13 +575,35 @@ fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 /// Turns a reqwest failure of one attempt into what the retry rules and the caller need.
-fn classify(p: &Prepared, e: reqwest::Error) -> (Failure, Error) {
+///
+/// `first_hop_only`: the HTTP client follows no redirect (the client's own one).
+fn classify(p: &Prepared, e: reqwest::Error, first_hop_only: bool) -> (Failure, Error) {
     let operation = p.op;
     let elapsed_ms = ms(p.started.elapsed());
+    // "Nothing reached the server" must be certain, since it is the one failure after which a create is sent
+    // again. reqwest marks an error as a connect error only when it comes from hyper-util's connector (DNS, TCP,
+    // TLS, a proxy's tunnel), which runs before the request is handed to a connection, so no byte of the request
+    // was written; a request that fails on a pooled connection after hyper started writing it is not a connect
+    // error (hyper-util re-sends on its own only requests it had not started writing). What a connect error
+    // cannot say is *which* request of a redirect chain it belongs to: reqwest follows redirects inside its
+    // service stack and gives every error the URL of the first request, so when a redirect target refuses the
+    // connection, the error looks like the origin's although the origin received the request and answered.
+    // The client's own HTTP stack follows no redirect, so there a connect error is the first hop's; an HTTP
+    // client given with `http_client` may follow them, so through it a connect error proves nothing.
+    let nothing_sent = e.is_connect() && first_hop_only;
+    if e.is_connect() && !nothing_sent && !operation.idempotent {
+        let message = format!(
+            "could not connect, either to the endpoint or to an address a redirect named (the HTTP client given \
+             with `ClientBuilder::http_client` may follow redirects, so the request may have reached the server): \
+             {}",
+            bounded(&chain(&e), MESSAGE_BYTES)
+        );
+        let source: Option<Cause> = Some(Box::new(e.without_url()));
+        return (Failure::Transport, Error::Transport { operation, message, source, outcome_unknown: true });
+    }
     let (connect, timeout, unreachable) = (e.is_connect(), e.is_timeout(), unreachable(&e));
-    let message = chain(&e);
+    let message = bounded(&chain(&e), MESSAGE_BYTES);
     let source: Option<Cause> = Some(Box::new(e.without_url()));
-    // Only a failure to connect proves that nothing reached the server.
     let outcome_unknown = !connect && !operation.idempotent;
     match (connect, timeout) {
         (true, _) if unreachable => (Failure::Unreachable, Error::Connect { operation, message, source }),
@@ -531,6 +620,83 @@ fn classify(p: &Prepared, e: reqwest::Error) -> (Failure, Error) {
         }
         (false, false) => (Failure::Transport, Error::Transport { operation, message, source, outcome_unknown }),
     }
+}
+
+/// How much of an HTTP stack's error message an error quotes.
+const MESSAGE_BYTES: usize = 1024;
+
+/// The longest URL path and query (in bytes, as sent) a call may have: the request line limit common servers and
+/// gateways apply by default (nginx's `large_client_header_buffers` and Apache's `LimitRequestLine` are 8 KiB
+/// for the whole request line), less room for the method and protocol. A longer URL would be refused somewhere
+/// on the way, as an error that says nothing about which input made it long.
+pub const MAX_URL_BYTES: usize = 8000;
+
+/// Refuses a URL longer than [`MAX_URL_BYTES`], naming the parameter that contributes most to it: each path
+/// parameter fills one segment of the template (`path::segment` encodes `/`), each query pair is `name=value`.
+fn check_url_length(op: &'static OperationSpec, path: &str, wire_query: &str) -> Option<Violation> {
+    let length = path.len() + if wire_query.is_empty() { 0 } else { 1 + wire_query.len() };
+    if length <= MAX_URL_BYTES {
+        return None;
+    }
+    let template: Vec<&str> = op.path_template.split('/').collect();
+    let segments: Vec<&str> = path.split('/').collect();
+    let from_path = (template.len() == segments.len()).then(|| {
+        template.iter().zip(&segments).filter_map(|(t, s)| Some((t.strip_prefix('{')?.strip_suffix('}')?, s.len())))
+    });
+    let from_query = wire_query.split('&').map(|pair| {
+        let name = pair.split('=').next().unwrap_or(pair);
+        (name, pair.len())
+    });
+    let longest = from_path.into_iter().flatten().chain(from_query).max_by_key(|(_, len)| *len);
+    let field = match longest {
+        // Query names are sent encoded; ours are plain documented names, shown as such.
+        Some((name, _)) if !name.is_empty() => bounded(name, 64),
+        _ => "path".to_owned(),
+    };
+    Some(Violation::new(
+        field,
+        "url_length",
+        format!(
+            "makes the URL {length} bytes long (path and query, encoded), more than the {MAX_URL_BYTES} bytes \
+             servers and gateways accept; give a shorter value"
+        ),
+    ))
+}
+
+/// A 2xx status.
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// Whether a not-found answer to a retry means that an earlier attempt did what was asked: only for idempotent
+/// deletes, and only with a code the operation documents for "the resource does not exist".
+fn already_done(op: &OperationSpec, answer: &ServiceError) -> bool {
+    op.method == Method::Delete && op.idempotent && answer.is_not_found()
+}
+
+/// The response of a delete found already done: the first documented success status and an empty body, which
+/// every delete output decodes from.
+fn gone(op: &OperationSpec, answer: ServiceError) -> RawResponse {
+    RawResponse {
+        status: op.success.first().copied().unwrap_or(200),
+        request_id: answer.request_id,
+        headers: HeaderMap::new(),
+        body: Bytes::new(),
+    }
+}
+
+/// A client given with `http_client` followed a redirect: the answer comes from elsewhere and is not used.
+fn followed_redirect(p: &Prepared, to: &url::Url) -> (Failure, Error) {
+    let mut to = to.clone();
+    to.set_query(None);
+    let message = format!(
+        "the HTTP client followed a redirect to {}, so the credentials went there too; the answer is not used. \
+         These APIs never redirect: build the client given to `ClientBuilder::http_client` with \
+         `redirect(reqwest::redirect::Policy::none())`",
+        bounded(to.as_str(), 256)
+    );
+    let outcome_unknown = !p.op.idempotent;
+    (Failure::Unusable, Error::Transport { operation: p.op, message, source: None, outcome_unknown })
 }
 
 /// An error with its causes, e.g. `error sending request: client error (Connect): Connection refused`.

@@ -8,6 +8,7 @@ use crate::config::{self, env, regions_file, Provided};
 use crate::endpoint::{self, Endpoints, Sources};
 use crate::error::Error;
 use crate::operation::ServiceSpec;
+use crate::redact::Redactor;
 use crate::retry::RetryConfig;
 use crate::secret::Secret;
 use crate::transport::{self, HttpSettings, Proxy};
@@ -80,6 +81,14 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryConfig,
     pub(crate) auth: Auth,
     pub(crate) user_agent: HeaderValue,
+    /// The largest success body read (see [`ClientBuilder::max_response_bytes`]).
+    pub(crate) max_response_bytes: usize,
+    /// Secrets held outside `auth` (the proxy password), masked like the credentials.
+    secrets: Vec<Secret>,
+    /// `http` was given with [`ClientBuilder::http_client`], so it may follow redirects.
+    pub(crate) given_http: bool,
+    /// The redactor of the secrets held, with the count of issued secrets it was built with.
+    redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
 }
 
 /// Credentials made ready for use (a password login becomes a token cache, the metadata service a key cache).
@@ -170,6 +179,31 @@ impl Client {
         self.inner.retry
     }
 
+    /// Masks every secret the client holds (credentials, tokens and keys issued to it, the proxy password) in
+    /// text that comes from a server. Built once and again only after new secrets were issued, since it runs on
+    /// every response with a request id.
+    pub(crate) fn redactor(&self) -> Arc<Redactor> {
+        let issued = match &self.inner.auth {
+            Auth::Iam(source) => source.issued(),
+            Auth::Metadata(source) => source.issued(),
+            Auth::Token(_) | Auth::AkSk(_) => 0,
+        };
+        let mut cache = self.inner.redactor.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, redactor)) = cache.as_ref().filter(|(built_with, _)| *built_with == issued) {
+            return redactor.clone();
+        }
+        let mut secrets = self.inner.secrets.clone();
+        match &self.inner.auth {
+            Auth::Token(token) => secrets.push(token.clone()),
+            Auth::Iam(source) => source.secrets(&mut secrets),
+            Auth::AkSk(key) => secrets.extend([key.sk.clone()].into_iter().chain(key.security_token.clone())),
+            Auth::Metadata(source) => source.secrets(&mut secrets),
+        }
+        let redactor = Arc::new(Redactor::new(&secrets));
+        *cache = Some((issued, redactor.clone()));
+        redactor
+    }
+
     /// The access key requests are signed with now (fetched from the metadata service when it provides them);
     /// `None` for token and password credentials.
     pub(crate) async fn access_key(&self) -> Result<Option<Arc<AkSk>>, Error> {
@@ -235,6 +269,7 @@ pub struct ClientBuilder<C = Client> {
     http: Option<reqwest::Client>,
     http_settings: HttpSettings,
     user_agent_suffix: Option<String>,
+    max_response_bytes: usize,
     services: Vec<&'static ServiceSpec>,
     vars: Option<Vars>,
     /// Set by [`ClientBuilder::from_env`]: region and project id come from the environment when not set in code.
@@ -261,6 +296,7 @@ impl<C> Default for ClientBuilder<C> {
             http: None,
             http_settings: HttpSettings::default(),
             user_agent_suffix: None,
+            max_response_bytes: crate::body::DEFAULT_MAX_RESPONSE_BYTES,
             services: Vec::new(),
             vars: None,
             read_env: false,
@@ -281,6 +317,7 @@ impl<C> Clone for ClientBuilder<C> {
             http: self.http.clone(),
             http_settings: self.http_settings.clone(),
             user_agent_suffix: self.user_agent_suffix.clone(),
+            max_response_bytes: self.max_response_bytes,
             services: self.services.clone(),
             vars: self.vars.clone(),
             read_env: self.read_env,
@@ -300,6 +337,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("http", &self.http_settings)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("from_env", &self.read_env)
             .finish_non_exhaustive()
     }
@@ -388,8 +426,27 @@ impl<C> ClientBuilder<C> {
 
     /// Uses this HTTP client instead of building one (its own connect timeout, proxy and TLS settings apply, so
     /// the proxy and TLS settings of this builder are refused next to it).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`, as the client's own one is: these APIs never
+    /// redirect, and reqwest's default policy follows up to 10 redirects, stripping only `Authorization` and
+    /// cookies across hosts, so `X-Auth-Token`, `X-Security-Token` and an IAM password login would be sent to
+    /// whatever address a `Location` names. With redirects off, a 3xx answer is an [`Error::Service`] naming the
+    /// `Location`. An answer that comes from another URL than the one sent (a client that followed a redirect) is
+    /// refused with [`Error::Transport`] and never used, but by then the request has gone there. Since the
+    /// runtime cannot see a given client's redirect policy, a connect failure through it does not prove that
+    /// nothing was sent (it may come from a redirect's target): a create that fails so is not sent again, and
+    /// its error says the outcome is unknown. Do not enable
+    /// reqwest's decompression features either: bodies are read as sent, and compressed ones are refused.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// The largest success body a call reads (default 8 MiB, far above any documented answer). The body is read
+    /// chunk by chunk and reading stops at the limit, with [`Error::ResponseTooLarge`]; error bodies are read up
+    /// to 64 KiB whatever this says.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -475,9 +532,13 @@ impl<C> ClientBuilder<C> {
         if connect.is_zero() || attempt.is_zero() || total.is_zero() {
             return Err(Error::Config(format!("timeouts must be positive, got {:?}", self.timeouts)));
         }
+        if self.max_response_bytes == 0 {
+            return Err(Error::Config("max_response_bytes must be at least 1".into()));
+        }
         if self.retry.max_attempts == 0 {
             return Err(Error::Config("retry.max_attempts must be at least 1 (1 disables retries)".into()));
         }
+        let given_http = self.http.is_some();
         let http = match self.http {
             Some(http) => {
                 let set = self.http_settings.set_names();
@@ -493,6 +554,7 @@ impl<C> ClientBuilder<C> {
             None => self.http_settings.build(connect)?,
         };
         let user_agent = transport::user_agent(self.user_agent_suffix.as_deref())?;
+        let secrets = self.http_settings.proxy.iter().filter_map(Proxy::password).cloned().collect();
         let auth = match provided {
             Provided::Metadata { tried } => Auth::Metadata(MetadataSource::new(tried)?),
             Provided::Static(credentials) => match credentials.0 {
@@ -525,6 +587,10 @@ impl<C> ClientBuilder<C> {
             retry: self.retry,
             auth,
             user_agent,
+            max_response_bytes: self.max_response_bytes,
+            secrets,
+            given_http,
+            redactor: Mutex::new(None),
         };
         Ok(C::from(Client { inner: Arc::new(inner) }))
     }

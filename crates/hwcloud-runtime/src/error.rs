@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::operation::OperationSpec;
+use crate::redact::Redactor;
 
 /// One broken rule of one input field: what the caller must change before anything can be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +71,8 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     /// The start of the raw body (bounded), for bodies that are not JSON or not of a known shape.
     pub body_snippet: String,
-    /// The request is not idempotent and the status (a 5xx) does not say whether it was carried out.
+    /// The request is not idempotent and the status (a 5xx, or a 3xx redirect, which is never followed) does
+    /// not say whether it was carried out.
     pub outcome_unknown: bool,
 }
 
@@ -222,8 +224,10 @@ pub enum Error {
     #[error("{0}")]
     Service(ServiceError),
 
-    /// A success response whose body does not fit the documented model.
-    #[error("{operation}: could not decode HTTP {status} response at `{path}`: {message} (request id: {})",
+    /// A success response whose body does not fit the documented model, or cannot be read as JSON at all (an
+    /// HTML page, a `Content-Encoding` such as gzip, which the client does not decode, junk).
+    #[error("{operation}: could not decode HTTP {status} response at `{path}`: {message} (content type: {}; body: \
+        {body_snippet:?}; request id: {})", content_type.as_deref().unwrap_or("none"),
         request_id.as_deref().unwrap_or("none"))]
     Decode {
         /// The operation whose response did not decode.
@@ -236,6 +240,27 @@ pub enum Error {
         path: String,
         /// What the decoder expected there.
         message: String,
+        /// The response's `Content-Type`, when it had one (bounded).
+        content_type: Option<Box<str>>,
+        /// The start of the body (bounded, secrets masked).
+        body_snippet: Box<str>,
+    },
+
+    /// The response body is larger than the client accepts ([`crate::ClientBuilder::max_response_bytes`] for
+    /// success bodies); nothing beyond the limit was read. The server did answer: for a success status the
+    /// request was carried out, but its answer is lost.
+    #[error("{operation}: response body larger than {limit_bytes} bytes (HTTP {status}); nothing beyond the limit \
+        was read; raise `ClientBuilder::max_response_bytes` if such answers are expected (request id: {})",
+        request_id.as_deref().unwrap_or("none"))]
+    ResponseTooLarge {
+        /// The operation whose response was too large.
+        operation: &'static OperationSpec,
+        /// The HTTP status of the response.
+        status: u16,
+        /// `X-Request-Id` of the response.
+        request_id: Option<String>,
+        /// The limit that was exceeded.
+        limit_bytes: u64,
     },
 
     /// A paginated listing cannot be trusted to end (e.g. the server ignores `offset` and repeats a page).
@@ -299,6 +324,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
             | Error::Paging { operation, .. } => Some(operation),
             Error::Service(e) => Some(e.operation),
             Error::JobPollFailed { source, .. } => source.operation(),
@@ -328,7 +354,7 @@ impl Error {
     /// The request id of the failed response (`X-Request-Id`), to quote to support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
             _ => self.as_service_error().and_then(ServiceError::request_id),
         }
     }
@@ -336,8 +362,24 @@ impl Error {
     /// The HTTP status of the failed response, when one arrived.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => self.as_service_error().map(|e| e.status),
+        }
+    }
+
+    /// The start of the response body (bounded, secrets masked), for service and decoding errors.
+    pub fn body_snippet(&self) -> Option<&str> {
+        match self {
+            Error::Decode { body_snippet, .. } => Some(body_snippet),
+            _ => self.as_service_error().map(|e| e.body_snippet.as_str()),
+        }
+    }
+
+    /// The `Content-Type` of a response that could not be decoded.
+    pub fn content_type(&self) -> Option<&str> {
+        match self {
+            Error::Decode { content_type, .. } => content_type.as_deref(),
+            _ => None,
         }
     }
 
@@ -361,8 +403,8 @@ impl Error {
     }
 
     /// Whether a non-idempotent request (a create, an import...) may have been carried out although the call
-    /// failed: the connection broke or the time ran out after sending, or a 5xx came back. Check (e.g. list
-    /// the backups) before repeating it, or it may be done twice.
+    /// failed: the connection broke or the time ran out after sending, or a 5xx or a redirect came back. Check
+    /// (e.g. list the backups) before repeating it, or it may be done twice.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::Timeout { outcome_unknown, .. } | Error::Transport { outcome_unknown, .. } => *outcome_unknown,
@@ -417,8 +459,75 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A success response that does not fit the documented model, e.g. one without the job id the caller needs;
+    /// for generated code, which cannot see the body.
+    pub fn undecodable(
+        operation: &'static OperationSpec,
+        status: u16,
+        request_id: Option<String>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Decode {
+            operation,
+            status,
+            request_id,
+            path: path.into(),
+            message: message.into(),
+            content_type: None,
+            body_snippet: Box::default(),
+        }
+    }
+
+    /// Masks every secret `redactor` knows in the text this error carries from a server (messages, snippets,
+    /// request ids, content types), however the error came about.
+    pub(crate) fn redact(mut self, redactor: &Redactor) -> Self {
+        let clean = |text: &mut String| redactor.redact_in_place(text);
+        let clean_boxed = |text: &mut Box<str>| {
+            if let std::borrow::Cow::Owned(masked) = redactor.redact(text) {
+                *text = masked.into_boxed_str();
+            }
+        };
+        match &mut self {
+            Error::Config(message)
+            | Error::Connect { message, .. }
+            | Error::Transport { message, .. }
+            | Error::Paging { message, .. } => clean(message),
+            Error::Service(e) => {
+                e.code.iter_mut().chain(&mut e.message).chain(&mut e.request_id).for_each(clean);
+                clean(&mut e.body_snippet);
+            }
+            Error::Decode { request_id, path, message, content_type, body_snippet, .. } => {
+                request_id.iter_mut().chain([path, message]).for_each(clean);
+                content_type.iter_mut().chain([body_snippet]).for_each(clean_boxed);
+            }
+            Error::ResponseTooLarge { request_id, .. } => request_id.iter_mut().for_each(clean),
+            Error::JobFailed { status, reason, .. } => [status].into_iter().chain(reason).for_each(clean),
+            Error::JobTimedOut { last_status, .. } => last_status.iter_mut().for_each(clean),
+            Error::JobPollFailed { source, .. } => {
+                let inner = std::mem::replace(source.as_mut(), Error::Config(String::new()));
+                **source = inner.redact(redactor);
+            }
+            Error::InvalidInput { .. } | Error::Timeout { .. } => {}
+        }
+        self
+    }
+}
+
 impl From<ServiceError> for Error {
     fn from(e: ServiceError) -> Self {
         Error::Service(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn errors_stay_small_enough_to_return_by_value() {
+        // clippy's `result_large_err` warns from 128 bytes; boxed fields keep the variants below.
+        assert!(std::mem::size_of::<Error>() < 128, "{} bytes", std::mem::size_of::<Error>());
     }
 }

@@ -4,36 +4,72 @@
 //! `errorCode`/`errorMessage` or `errorCode`/`errorMsg` (older GES pages), `code`/`message`, or one of these
 //! nested one level down (IAM: `{"error": {"code": 400, "message": ...}}`). Gateways may also answer with HTML.
 
+use crate::body::{strip_bom, unsupported_encoding};
 use crate::error::ServiceError;
 use crate::operation::OperationSpec;
+use crate::redact::{bounded, Redactor};
+use http::HeaderMap;
 use serde_json::{Map, Value};
 
 /// How much of a raw body is kept in [`ServiceError::body_snippet`].
 pub(crate) const SNIPPET_BYTES: usize = 512;
+/// How much of the server's message, code, request id or `Location` an error quotes.
+const MESSAGE_BYTES: usize = 1024;
+const CODE_BYTES: usize = 128;
+const LOCATION_BYTES: usize = 256;
 
 const CODE_KEYS: &[&str] = &["error_code", "errorCode", "code"];
 const MESSAGE_KEYS: &[&str] = &["error_msg", "errorMessage", "errorMsg", "message", "error_message", "msg"];
 
-/// Builds the error of a failed call; never fails, whatever the body holds.
+/// One non-success answer, as read (the body at most `ERROR_BODY_BYTES` long).
+pub(crate) struct Answered<'a> {
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
+}
+
+/// Builds the error of a failed call; never fails, whatever the body holds. Secrets are masked in the whole body
+/// before anything is taken from it, so that no cut can leave part of one.
 pub(crate) fn service_error(
     operation: &'static OperationSpec,
-    status: u16,
-    request_id: Option<String>,
-    body: &[u8],
+    answer: Answered<'_>,
+    redactor: &Redactor,
 ) -> ServiceError {
-    let (code, message, body_request_id) = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => parse_object(&map),
-        _ => (None, None, None),
+    let Answered { status, request_id, headers, body } = answer;
+    let (text, (code, mut message, body_request_id)) = match unsupported_encoding(headers) {
+        Some(encoding) => {
+            (format!("<{} bytes of {encoding}-encoded body, not decoded>", body.len()), (None, None, None))
+        }
+        None => {
+            let text = redactor.redact_body(strip_bom(body)).into_owned();
+            let parsed = match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(map)) => parse_object(&map),
+                _ => (None, None, None),
+            };
+            (text, parsed)
+        }
     };
+    // Parsed strings are unescaped JSON, so they are masked again.
+    let clean = |text: Option<String>, max: usize| text.map(|t| bounded(&redactor.redact(&t), max));
+    if (300..400).contains(&status) {
+        let location = headers.get(http::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let location = clean(location, LOCATION_BYTES).unwrap_or_else(|| "nowhere (no Location header)".to_owned());
+        message = Some(format!(
+            "the server redirected to {location}; redirects are not followed (these APIs never redirect, and \
+             following one would send the credentials to another address): check the endpoint"
+        ));
+    }
     ServiceError {
         operation,
         status,
-        code,
-        message,
-        request_id: request_id.or(body_request_id),
-        body_snippet: snippet(body),
-        // A 5xx does not say whether the backend carried the request out before failing.
-        outcome_unknown: !operation.idempotent && (500..600).contains(&status),
+        code: clean(code, CODE_BYTES),
+        message: clean(message, MESSAGE_BYTES),
+        request_id: clean(request_id.or(body_request_id), CODE_BYTES),
+        body_snippet: snippet(text.as_bytes()),
+        // A 5xx does not say whether the backend carried the request out before failing; a redirect came from a
+        // server that received it.
+        outcome_unknown: !operation.idempotent && ((500..600).contains(&status) || (300..400).contains(&status)),
     }
 }
 
@@ -102,14 +138,49 @@ mod tests {
         not_found: &[],
     };
 
+    fn answer(status: u16, headers: &HeaderMap, body: &str) -> ServiceError {
+        let answered = Answered { status, request_id: None, headers, body: body.as_bytes() };
+        service_error(&OP, answered, &Redactor::default())
+    }
+
     fn parse(body: &str) -> ServiceError {
-        service_error(&OP, 400, None, body.as_bytes())
+        answer(400, &HeaderMap::new(), body)
     }
 
     #[test]
-    fn a_5xx_on_a_non_idempotent_call_leaves_the_outcome_unknown() {
-        assert!(service_error(&OP, 503, None, b"").outcome_unknown);
-        assert!(!service_error(&OP, 409, None, b"").outcome_unknown);
+    fn a_5xx_or_a_redirect_on_a_non_idempotent_call_leaves_the_outcome_unknown() {
+        let none = HeaderMap::new();
+        assert!(answer(503, &none, "").outcome_unknown);
+        assert!(answer(307, &none, "").outcome_unknown);
+        assert!(!answer(409, &none, "").outcome_unknown);
+    }
+
+    #[test]
+    fn a_redirect_names_its_location_bounded() {
+        let mut headers = HeaderMap::new();
+        let far = format!("http://elsewhere.example/{}", "x".repeat(5000));
+        headers.insert(http::header::LOCATION, far.parse().unwrap());
+        let e = answer(302, &headers, "<html>Found</html>");
+        let message = e.message.unwrap();
+        assert!(message.contains("http://elsewhere.example/xxx") && message.len() < 600, "{message}");
+        assert_eq!(e.body_snippet, "<html>Found</html>");
+    }
+
+    #[test]
+    fn a_bom_before_the_json_is_tolerated_and_gzip_is_not_guessed_at() {
+        let e = parse("\u{feff}{\"error_code\": \"DBS.200001\", \"error_msg\": \"Parameter error\"}");
+        assert_eq!(e.code.as_deref(), Some("DBS.200001"));
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_ENCODING, "gzip".parse().unwrap());
+        let e = answer(500, &headers, "\u{1f}\u{8b}junk");
+        assert_eq!((e.code, e.message), (None, None));
+        assert!(e.body_snippet.contains("gzip-encoded body, not decoded"), "{}", e.body_snippet);
+    }
+
+    #[test]
+    fn long_messages_are_bounded() {
+        let e = parse(&format!("{{\"error_code\": \"X.1\", \"error_msg\": \"{}\"}}", "m".repeat(100_000)));
+        assert!(e.message.unwrap().len() <= MESSAGE_BYTES + 3);
     }
 
     #[test]

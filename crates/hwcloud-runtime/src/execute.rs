@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use crate::call::CallOptions;
 use crate::client::Client;
-use crate::decode::decode;
+use crate::decode::{decode, decode_with};
 use crate::error::Error;
 use crate::operation::{OperationSpec, Request, ResponseMeta};
 
@@ -22,8 +22,11 @@ pub trait OperationInput: Clone + Send + Sync + 'static {
         None
     }
 
-    /// Checks every documented rule; the error lists every violation at once.
-    fn validate(&self) -> Result<(), Error>;
+    /// Checks every documented rule; the error lists every violation at once. An input whose documentation
+    /// states no rule keeps this default.
+    fn validate(&self) -> Result<(), Error> {
+        Ok(())
+    }
 
     /// Checks every documented rule, then builds the request. Nothing is sent when this fails.
     fn to_request(&self) -> Result<Request, Error>;
@@ -49,7 +52,11 @@ impl Client {
         self.fill_project_id(I::OPERATION, &mut input).await?;
         let request = input.to_request()?;
         let raw = self.send_with(request, options).await?;
-        let mut output: I::Output = decode(I::OPERATION, &raw)?;
+        let mut output: I::Output = match decode(I::OPERATION, &raw) {
+            Ok(output) => output,
+            // Rebuilt with the secrets masked in the whole body, not just in the snippet it shows.
+            Err(_) => decode_with(I::OPERATION, &raw, &self.redactor())?,
+        };
         I::set_meta(&mut output, ResponseMeta::from(&raw));
         Ok(output)
     }

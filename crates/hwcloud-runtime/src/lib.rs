@@ -53,10 +53,26 @@
 //!   warning), [`ClientBuilder::user_agent_suffix`], the timeouts; `Retry-After` as seconds or an HTTP date.
 //!
 //! [`ClientBuilder::env_lookup`] replaces the process environment (`|_| None` reads no variable and no file).
+//!
+//! # Broken and hostile servers
+//!
+//! - Redirects are never followed (these APIs never redirect): a 3xx is an [`Error::Service`] naming the
+//!   `Location`; on a create its outcome is unknown. A client given with [`ClientBuilder::http_client`] must be
+//!   built with `redirect(reqwest::redirect::Policy::none())` (see there).
+//! - Success bodies are read up to [`ClientBuilder::max_response_bytes`] (8 MiB by default), error bodies up to
+//!   64 KiB, chunk by chunk; beyond, [`Error::ResponseTooLarge`]. Any 2xx is a success.
+//! - A non-idempotent call is sent again only when nothing reached the server (the connection could not be
+//!   made); an idempotent `DELETE` whose retry finds the resource gone after an attempt that may have been
+//!   carried out succeeds.
+//! - Every secret the client holds (token, password, SK, security token, IAM-issued tokens, keys from the
+//!   metadata service, the proxy password) is masked as `***` in errors and logs when a server echoes it.
+//! - URLs over [`MAX_URL_BYTES`] are refused before sending, naming the parameter; errors quote bounded parts of
+//!   URLs and bodies; [`Error::Decode`] carries the content type and the start of the body.
 
 #![warn(missing_docs)]
 
 mod auth;
+mod body;
 mod call;
 mod client;
 pub mod config;
@@ -68,6 +84,7 @@ mod execute;
 pub mod operation;
 pub mod pager;
 pub mod path;
+mod redact;
 mod retry;
 mod secret;
 pub mod sign;
@@ -77,7 +94,7 @@ pub mod validate;
 pub mod waiter;
 
 pub use auth::{Credentials, TokenScope};
-pub use call::CallOptions;
+pub use call::{CallOptions, MAX_URL_BYTES};
 pub use client::{Client, ClientBuilder, FromRuntime, Timeouts, USER_AGENT};
 pub use config::env;
 pub use decode::decode;

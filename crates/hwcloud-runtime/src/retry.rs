@@ -77,6 +77,9 @@ pub(crate) enum Failure {
     AttemptTimeout,
     /// The connection failed after it was made (dropped, reset, unreadable response).
     Transport,
+    /// An answer arrived that cannot be used and would not change if asked again (too large, or fetched from
+    /// another URL by a client that follows redirects).
+    Unusable,
 }
 
 impl Failure {
@@ -85,8 +88,14 @@ impl Failure {
         match self {
             Failure::Connect | Failure::Unreachable | Failure::Status(429) => true,
             Failure::Status(500 | 502 | 503 | 504) | Failure::AttemptTimeout | Failure::Transport => idempotent,
-            Failure::Status(_) => false,
+            Failure::Status(_) | Failure::Unusable => false,
         }
+    }
+
+    /// Whether the server may have carried the request out although the attempt failed: it was sent and its
+    /// answer was lost, late, or a 5xx (which does not say).
+    pub(crate) fn may_have_been_carried_out(self) -> bool {
+        matches!(self, Failure::Transport | Failure::AttemptTimeout | Failure::Status(500..=599))
     }
 }
 
@@ -115,6 +124,18 @@ mod tests {
         for f in [Failure::Status(400), Failure::Status(404), Failure::Status(409)] {
             assert!(!f.retryable(true), "{f:?}");
         }
+    }
+
+    #[test]
+    fn only_failures_after_sending_may_have_been_carried_out() {
+        for f in [Failure::Transport, Failure::AttemptTimeout, Failure::Status(500), Failure::Status(503)] {
+            assert!(f.may_have_been_carried_out(), "{f:?}");
+        }
+        for f in [Failure::Connect, Failure::Unreachable, Failure::Status(429), Failure::Status(404), Failure::Unusable]
+        {
+            assert!(!f.may_have_been_carried_out(), "{f:?}");
+        }
+        assert!(!Failure::Unusable.retryable(true));
     }
 
     #[test]

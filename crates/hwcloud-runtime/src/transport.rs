@@ -49,6 +49,11 @@ impl Proxy {
         self
     }
 
+    /// The proxy password, for masking it where a server echoes it.
+    pub(crate) fn password(&self) -> Option<&Secret> {
+        self.password.as_ref()
+    }
+
     fn to_reqwest(&self) -> Result<reqwest::Proxy, Error> {
         let url = self.url.as_ref().map_err(|why| Error::Config(why.clone()))?;
         let mut proxy =
@@ -103,6 +108,9 @@ impl HttpSettings {
             .use_rustls_tls()
             // HTTP/1.1 like the official SDKs: the signed `Host` header is then exactly what the gateway sees.
             .http1_only()
+            // These APIs never redirect, and following one would send the credentials (`X-Auth-Token`,
+            // `X-Security-Token`, an IAM password login) wherever `Location` points: a 3xx is an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60));
         if let Some(proxy) = &self.proxy {

@@ -226,13 +226,13 @@ fn send_and_wait(op: &Op<'_>) -> TokenStream {
             #(#copies)*
             let started = self.send().await?;
             let Some(job_id) = started.#job_field.clone() else {
-                return Err(hwcloud_runtime::Error::Decode {
-                    operation: &OPERATION,
-                    status: started.http_status(),
-                    request_id: started.request_id().map(str::to_owned),
-                    path: #job_field_wire.into(),
-                    message: "the response has no job id to wait for".into(),
-                });
+                return Err(hwcloud_runtime::Error::undecodable(
+                    &OPERATION,
+                    started.http_status(),
+                    started.request_id().map(str::to_owned),
+                    #job_field_wire,
+                    "the response has no job id to wait for",
+                ));
             };
             match waiter.wait_for(job_id, options, on_progress).await {
                 Ok(finished) => Ok((started, finished)),

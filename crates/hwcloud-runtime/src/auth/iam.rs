@@ -1,8 +1,10 @@
 //! The one IAM call the runtime makes: obtaining a user token by password (`POST /v3/auth/tokens`).
 
 use super::{Password, TokenScope};
+use crate::decode::decode_error;
 use crate::error::Error;
 use crate::operation::{Method, OperationSpec, RawResponse, Request, ServiceSpec};
+use crate::redact::Redactor;
 use crate::secret::Secret;
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
@@ -95,20 +97,13 @@ pub(crate) struct IssuedToken {
 }
 
 /// Reads the token from `X-Subject-Token` and its expiry from the body's `token.expires_at`.
-pub(crate) fn parse_token_response(raw: &RawResponse) -> Result<IssuedToken, Error> {
-    let token = raw
-        .headers
-        .get("x-subject-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| Error::Decode {
-            operation: &CREATE_TOKEN,
-            status: raw.status,
-            request_id: raw.request_id.clone(),
-            path: "X-Subject-Token".into(),
-            message: "the response has no X-Subject-Token header, so no token was issued".into(),
-        })?;
+pub(crate) fn parse_token_response(raw: &RawResponse, redactor: &Redactor) -> Result<IssuedToken, Error> {
+    let token =
+        raw.headers.get("x-subject-token").and_then(|v| v.to_str().ok()).map(str::trim).filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        let message = "the response has no X-Subject-Token header, so no token was issued".to_owned();
+        return Err(decode_error(&CREATE_TOKEN, raw, "X-Subject-Token".into(), message, redactor));
+    };
     let expires_at = serde_json::from_slice::<serde_json::Value>(&raw.body)
         .ok()
         .and_then(|body| body.pointer("/token/expires_at").and_then(|v| v.as_str()).map(str::to_owned))
@@ -189,10 +184,10 @@ tr-west-1 | https://iam.tr-west-1.myhuaweicloud.com
             headers,
             body: r#"{"token": {"expires_at": "2020-01-04T09:05:22.701000Z"}}"#.into(),
         };
-        let issued = parse_token_response(&raw).unwrap();
+        let issued = parse_token_response(&raw, &Redactor::default()).unwrap();
         assert_eq!(issued.token.expose(), "tok");
         assert_eq!(issued.expires_at.unwrap().unix_timestamp(), 1578128722);
         let raw = RawResponse { headers: http::HeaderMap::new(), ..raw };
-        assert!(matches!(parse_token_response(&raw), Err(Error::Decode { .. })));
+        assert!(matches!(parse_token_response(&raw, &Redactor::default()), Err(Error::Decode { .. })));
     }
 }

@@ -37,7 +37,14 @@ pub(crate) struct MetadataSource {
     tried: String,
     cache: Mutex<Option<Cached>>,
     fetches: std::sync::atomic::AtomicU64,
+    /// The secret keys, security tokens and session tokens fetched lately, for masking them when a server echoes
+    /// one (a plain lock, because errors are built outside async code).
+    recent: std::sync::Mutex<Vec<Secret>>,
+    issued: std::sync::atomic::AtomicU64,
 }
+
+/// How many secrets fetched from the service are remembered for masking (a few keys' worth).
+const RECENT_SECRETS: usize = 9;
 
 struct Cached {
     key: Arc<AkSk>,
@@ -62,12 +69,21 @@ impl MetadataSource {
         let http = reqwest::Client::builder()
             .use_rustls_tls()
             .no_proxy()
+            // The metadata service never redirects; a redirect would carry the session token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .http1_only()
             .connect_timeout(TIMEOUT)
             .timeout(TIMEOUT)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client for the ECS metadata service: {e}")))?;
-        Ok(MetadataSource { http, tried, cache: Mutex::new(None), fetches: Default::default() })
+        Ok(MetadataSource {
+            http,
+            tried,
+            cache: Mutex::new(None),
+            fetches: Default::default(),
+            recent: std::sync::Mutex::default(),
+            issued: Default::default(),
+        })
     }
 
     /// A key that is not about to expire, fetched from the service at `base` if needed.
@@ -88,6 +104,24 @@ impl MetadataSource {
         Ok(key)
     }
 
+    /// How many times secrets were fetched (they change with every fetch).
+    pub(crate) fn issued(&self) -> u64 {
+        self.issued.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// The secrets fetched lately: secret keys, security tokens, session tokens.
+    pub(crate) fn secrets(&self, into: &mut Vec<Secret>) {
+        into.extend(self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned());
+    }
+
+    fn remember(&self, secrets: impl IntoIterator<Item = Secret>) {
+        let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        recent.extend(secrets);
+        let excess = recent.len().saturating_sub(RECENT_SECRETS);
+        recent.drain(..excess);
+        self.issued.fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
     /// How many times keys were fetched (for `Debug`).
     pub(crate) fn fetches(&self) -> u64 {
         self.fetches.load(std::sync::atomic::Ordering::Relaxed)
@@ -101,9 +135,9 @@ impl MetadataSource {
         if let Some(token) = &token {
             request = request.header("X-Metadata-Token", token.expose());
         }
-        let response = request.send().await.map_err(|e| format!("did not answer ({})", crate::call::chain(&e)))?;
+        let mut response = request.send().await.map_err(|e| format!("did not answer ({})", crate::call::chain(&e)))?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| format!("answered unreadably ({e})"))?;
+        let body = read_small(&mut response).await?;
         if status != 200 {
             return Err(format!(
                 "answered HTTP {status} to GET /openstack/latest/securitykey (is an agency attached?)"
@@ -118,12 +152,13 @@ impl MetadataSource {
         let renew_in = lifetime.saturating_sub(RENEW_MARGIN.min(lifetime / 2));
         tracing::debug!(ak = %c.access, renew_in_ms = renew_in.as_millis() as u64, "obtained a temporary key from the ECS metadata service");
         let key = AkSk { ak: c.access, sk: Secret::new(c.secret), security_token: Some(Secret::new(c.securitytoken)) };
+        self.remember([key.sk.clone()].into_iter().chain(key.security_token.clone()).chain(token));
         Ok(Cached { key: Arc::new(key), renew_at: Instant::now() + renew_in })
     }
 
     /// A session token, or `None` when the service issues none (it answers 404, 405 or 503).
     async fn session_token(&self, base: &str) -> Result<Option<Secret>, String> {
-        let response = self
+        let mut response = self
             .http
             .put(format!("{base}/meta-data/latest/api/token"))
             .header("X-Metadata-Token-Ttl-Seconds", TOKEN_TTL_SECONDS)
@@ -132,11 +167,23 @@ impl MetadataSource {
             .map_err(|e| format!("did not answer ({})", crate::call::chain(&e)))?;
         match response.status().as_u16() {
             200 => {
-                let token = response.text().await.map_err(|e| format!("answered unreadably ({e})"))?;
+                let token = read_small(&mut response).await?;
+                let token = String::from_utf8_lossy(&token);
                 Ok(Some(Secret::new(token.trim())).filter(|t| !t.expose().is_empty()))
             }
             404 | 405 | 503 => Ok(None),
             status => Err(format!("answered HTTP {status} to PUT /meta-data/latest/api/token")),
         }
     }
+}
+
+/// The metadata service's answers are a few hundred bytes; more is refused without reading it.
+const MAX_ANSWER_BYTES: usize = 64 << 10;
+
+async fn read_small(response: &mut reqwest::Response) -> Result<bytes::Bytes, String> {
+    let body = crate::body::read(response, MAX_ANSWER_BYTES).await.map_err(|e| format!("answered unreadably ({e})"))?;
+    if body.truncated {
+        return Err(format!("answered with a body larger than {MAX_ANSWER_BYTES} bytes"));
+    }
+    Ok(body.bytes)
 }

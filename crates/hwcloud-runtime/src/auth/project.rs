@@ -4,8 +4,10 @@
 
 use super::iam::IAM;
 use crate::client::Client;
+use crate::decode::decode_with;
 use crate::error::Error;
 use crate::operation::{Method, OperationSpec, RawResponse, Request};
+use crate::redact::Redactor;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
@@ -51,19 +53,13 @@ async fn fetch(client: &Client, iam: &str, region: &str) -> Result<String, Error
     let mut request = Request::new(&LIST_PROJECTS, LIST_PROJECTS.path_template.to_owned());
     request.query.push(("name", region.to_owned()));
     let raw = client.send(request).await?;
-    let id = only_project(&raw, iam, region)?;
+    let id = only_project(&raw, iam, region, &client.redactor())?;
     tracing::debug!(region, project_id = %id, "looked up the region's project id in IAM");
     Ok(id)
 }
 
-fn only_project(raw: &RawResponse, iam: &str, region: &str) -> Result<String, Error> {
-    let answer: Projects = serde_json::from_slice(&raw.body).map_err(|e| Error::Decode {
-        operation: &LIST_PROJECTS,
-        status: raw.status,
-        request_id: raw.request_id.clone(),
-        path: "projects".into(),
-        message: e.to_string(),
-    })?;
+fn only_project(raw: &RawResponse, iam: &str, region: &str, redactor: &Redactor) -> Result<String, Error> {
+    let answer: Projects = decode_with(&LIST_PROJECTS, raw, redactor)?;
     let fix = "set the project id in code (`ClientBuilder::project_id`), in HUAWEICLOUD_SDK_PROJECT_ID or as \
                `project_id` in the profile file";
     match answer.projects.as_slice() {

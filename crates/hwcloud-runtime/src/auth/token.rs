@@ -21,7 +21,16 @@ pub(crate) struct TokenSource {
     login: Password,
     scope: TokenScope,
     cache: Mutex<Option<Cached>>,
+    /// The last tokens issued (the one in use and the ones it replaced), for masking them when a server echoes
+    /// one; a plain lock, because errors are built outside async code.
+    recent: std::sync::Mutex<Vec<Secret>>,
+    /// How many tokens were issued, so that masking knows when to learn a new one.
+    issued: std::sync::atomic::AtomicU64,
 }
+
+/// How many issued tokens are remembered for masking: a renewed token's predecessor may still be echoed by an
+/// answer to a call that used it.
+const RECENT_TOKENS: usize = 4;
 
 struct Cached {
     token: Secret,
@@ -30,7 +39,13 @@ struct Cached {
 
 impl TokenSource {
     pub(crate) fn new(login: Password, scope: TokenScope) -> Self {
-        TokenSource { login, scope, cache: Mutex::new(None) }
+        TokenSource {
+            login,
+            scope,
+            cache: Mutex::new(None),
+            recent: std::sync::Mutex::default(),
+            issued: Default::default(),
+        }
     }
 
     pub(crate) fn scope(&self) -> &TokenScope {
@@ -39,6 +54,17 @@ impl TokenSource {
 
     pub(crate) fn login(&self) -> &Password {
         &self.login
+    }
+
+    /// How many tokens were issued so far.
+    pub(crate) fn issued(&self) -> u64 {
+        self.issued.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// The secrets this source holds: the password and the tokens issued lately.
+    pub(crate) fn secrets(&self, into: &mut Vec<Secret>) {
+        into.push(self.login.password.clone());
+        into.extend(self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned());
     }
 
     /// A token that is not about to expire, fetching one if needed.
@@ -70,7 +96,15 @@ impl TokenSource {
     async fn fetch(&self, client: &Client) -> Result<Cached, Error> {
         let request = token_request(&self.login, &self.scope);
         let raw = client.send_unauthenticated(request).await?;
-        let issued = parse_token_response(&raw)?;
+        let issued = parse_token_response(&raw, &client.redactor())?;
+        {
+            let mut recent = self.recent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if recent.len() == RECENT_TOKENS {
+                recent.remove(0);
+            }
+            recent.push(issued.token.clone());
+        }
+        self.issued.fetch_add(1, std::sync::atomic::Ordering::Release);
         let lifetime = match issued.expires_at {
             Some(at) => Duration::try_from(at - OffsetDateTime::now_utc()).unwrap_or(Duration::ZERO),
             None => FALLBACK_LIFETIME,

@@ -82,14 +82,6 @@ async fn an_html_gateway_page_is_a_service_error_with_a_bounded_snippet() {
     assert_eq!(count.get(), 1, "a 502 on a create is not retried");
 }
 
-#[tokio::test]
-async fn an_undocumented_success_status_is_an_error() {
-    let router = axum::Router::new().fallback(|| async { (StatusCode::NO_CONTENT, "") });
-    let client = builder(serve(router).await).build().unwrap();
-    let err = client.send(Request::new(&LIST, "/x".into())).await.unwrap_err();
-    assert_eq!(err.as_service_error().map(|s| s.status), Some(204));
-}
-
 #[derive(Debug, Deserialize, PartialEq)]
 struct Backups {
     #[serde(default)]

@@ -5,8 +5,12 @@
 mod support;
 
 mod auth;
+mod bodies;
 mod endpoints;
 mod errors;
+mod inputs;
+mod lost_answers;
 mod redaction;
+mod redirects;
 mod retries;
 mod transport;

@@ -1,10 +1,11 @@
-//! No credential ever shows up in `Debug`, `Display`, errors or logs (captured at TRACE level).
+//! No credential ever shows up in `Debug`, `Display`, errors or logs (captured at TRACE level), also when a server
+//! echoes the request it refused.
 
 use crate::support::{base, serve, Logs, LIST};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::post;
-use hwcloud_runtime::{Client, ClientBuilder, Credentials, Request};
+use hwcloud_runtime::{Client, ClientBuilder, Credentials, Proxy, Request};
 
 const SECRETS: &[&str] = &[
     "my-password-value",
@@ -122,5 +123,136 @@ async fn a_full_call_logged_at_trace_shows_no_secret() {
         "renewing",
     ] {
         assert!(text.contains(part), "logs lack {part}: {text}");
+    }
+}
+
+/// Fails when `text` shows any of `secrets`.
+fn assert_no_echo(what: &str, secrets: &[&str], text: &str) {
+    for secret in secrets {
+        assert!(!text.contains(secret), "{what} shows {secret}: {text}");
+    }
+}
+
+/// Quotes the whole request in a JSON error body (as gateways and IAM do when they reject one), adds the secrets
+/// a server may know besides what it received (an SK, the proxy password), and echoes the token as request id.
+fn json_echo(request: &str) -> String {
+    // What a server may know besides what it received: an SK, a metadata-issued SK, a decoded proxy password.
+    let quoted = format!("rejected: {request} (known: sk-secret-value metadata-sk-value proxy-password-value)");
+    let body = serde_json::json!({ "error_code": "APIGW.0301", "error_msg": quoted }).to_string();
+    let token = request.lines().find_map(|l| l.strip_prefix("x-auth-token: ")).unwrap_or("none").to_owned();
+    crate::support::http_answer(
+        "401 Unauthorized",
+        &[("X-Request-Id", &token), ("Content-Type", "application/json")],
+        &body,
+    )
+}
+
+/// Quotes the request in an HTML page, escaped as HTML.
+fn html_echo(request: &str) -> String {
+    let escaped = request.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let page = format!("<html><body><h1>403 Forbidden</h1><pre>{escaped} sk-secret-value</pre></body></html>");
+    crate::support::http_answer("403 Forbidden", &[("Content-Type", "text/html")], &page)
+}
+
+/// An ECS metadata stub handing out a temporary key whose secrets the services then echo.
+async fn metadata_stub() -> std::net::SocketAddr {
+    use axum::routing::{get, put};
+    let router =
+        axum::Router::new().route("/meta-data/latest/api/token", put(|| async { "metadata-session-token" })).route(
+            "/openstack/latest/securitykey",
+            get(|| async {
+                r#"{"credential": {"access": "TMPAK", "secret": "metadata-sk-value",
+                    "securitytoken": "metadata-security-token", "expires_at": "2999-01-01T00:00:00Z"}}"#
+            }),
+        );
+    serve(router).await
+}
+
+#[tokio::test]
+async fn secrets_a_server_echoes_are_masked_in_errors_and_logs() {
+    let (json_server, _) = crate::support::raw_server(|_, request| Some(json_echo(request))).await;
+    let (html_server, _) = crate::support::raw_server(|_, request| Some(html_echo(request))).await;
+    // IAM issues a token to the password login, then the service echoes it.
+    let iam = crate::support::raw_server(|_, request| {
+        Some(if request.starts_with("POST /v3/auth/tokens") {
+            let body = r#"{"token": {"expires_at": "2999-01-01T00:00:00.000000Z"}}"#;
+            crate::support::http_answer("201 Created", &[("X-Subject-Token", "iam-issued-token-value")], body)
+        } else {
+            json_echo(request)
+        })
+    })
+    .await
+    .0;
+    // An IAM that echoes the password login it refuses.
+    let (refusing_iam, _) = crate::support::raw_server(|_, request| Some(json_echo(request))).await;
+    let metadata = metadata_stub().await;
+    let (proxy, _) = crate::support::raw_server(|_, request| Some(json_echo(request))).await;
+
+    let token = || crate::support::hermetic().credentials(Credentials::token("static-token-value"));
+    let password = || Credentials::password("dom", "user", "my-pass\"word-value");
+    // The password JSON-escaped, as the login body carries it.
+    let password_secrets: &[&str] = &["my-pass\"word-value", "my-pass\\\"word-value"];
+    let setups: Vec<(&str, ClientBuilder, std::net::SocketAddr, &[&str])> = vec![
+        ("token", token(), json_server, &["static-token-value"]),
+        ("token/html", token(), html_server, &["static-token-value"]),
+        (
+            "password refused",
+            crate::support::hermetic().credentials(password()).endpoint("iam", base(refusing_iam)),
+            json_server,
+            password_secrets,
+        ),
+        (
+            "password, issued token",
+            crate::support::hermetic().credentials(password()).endpoint("iam", base(iam)),
+            iam,
+            &["my-pass\"word-value", "iam-issued-token-value"],
+        ),
+        (
+            "temporary ak/sk",
+            crate::support::hermetic().credentials(Credentials::temporary_ak_sk(
+                "AK-ID",
+                "sk-secret-value",
+                "security-token-value",
+            )),
+            json_server,
+            &["sk-secret-value", "security-token-value"],
+        ),
+        (
+            "ak/sk/html",
+            crate::support::hermetic().credentials(Credentials::ak_sk("AK-ID", "sk-secret-value")),
+            html_server,
+            &["sk-secret-value"],
+        ),
+        (
+            "metadata",
+            crate::support::hermetic().endpoint("metadata", base(metadata)),
+            json_server,
+            &["metadata-sk-value", "metadata-security-token", "metadata-session-token"],
+        ),
+        (
+            "proxy",
+            token().proxy(Proxy::new(format!("http://alice:proxy-password-value@{proxy}"))),
+            json_server,
+            &["static-token-value", "proxy-password-value"],
+        ),
+    ];
+    for (what, builder, service, secrets) in setups {
+        let (logs, _guard) = Logs::capture();
+        let client = builder
+            .region("cn-north-4")
+            .project_id("p-1")
+            .endpoint("ges", base(service))
+            .retry(crate::support::quick_retries(1))
+            .build()
+            .unwrap();
+        let mut request = Request::new(&LIST, "/v2/p-1/graphs/backups".into());
+        request.project_id = Some("p-1".into());
+        let err = client.send(request).await.unwrap_err();
+        let text = format!("{err}\n{err:?}");
+        assert_no_echo(what, secrets, &text);
+        assert!(text.contains("***"), "{what}: the echo was masked, not missing: {text}");
+        let logged = logs.text();
+        assert_no_echo(what, secrets, &logged);
+        assert!(logged.contains("***") && logged.contains("call failed"), "{what}: {logged}");
     }
 }

@@ -40,6 +40,20 @@ pub static CREATE: OperationSpec = OperationSpec {
     not_found: &[],
 };
 
+pub static DELETE: OperationSpec = OperationSpec {
+    service: &GES,
+    name: "delete_backup",
+    method: Method::Delete,
+    path_template: "/v2/{project_id}/graphs/{graph_id}/backups/{backup_id}",
+    success: &[200],
+    idempotent: true,
+    not_found: &["GES.7024"],
+};
+
+/// GES's documented answer for a backup that does not exist.
+pub const NO_SUCH_BACKUP: &str =
+    r#"{"error_code": "GES.7024", "error_msg": "The graph backup does not exist or has been deleted."}"#;
+
 /// Serves `router` on an ephemeral port of 127.0.0.1 for the rest of the test.
 pub async fn serve(router: axum::Router) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -170,4 +184,80 @@ pub async fn silent_server() -> (SocketAddr, Counter) {
         }
     });
     (addr, count)
+}
+
+/// What a [`raw_server`] received: each request as text (head and body), in order.
+#[derive(Clone, Default)]
+pub struct Recorded(Arc<Mutex<Vec<String>>>);
+
+impl Recorded {
+    pub fn all(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+    pub fn count(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+/// An HTTP/1.1 answer with `Connection: close` and `Content-Length`.
+pub fn http_answer(status: &str, headers: &[(&str, &str)], body: &str) -> String {
+    let mut text = format!("HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str("\r\n");
+    text.push_str(body);
+    text
+}
+
+/// A server that reads each request whole (head and `Content-Length` body), records it, and answers with what
+/// `answer` returns for it (request number from 1, request text); `None` closes the connection without an
+/// answer, after the request was read: "processed, answer lost".
+pub async fn raw_server(
+    answer: impl Fn(usize, &str) -> Option<String> + Send + Sync + 'static,
+) -> (SocketAddr, Recorded) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let recorded = Recorded::default();
+    let log = recorded.clone();
+    let answer = Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (log, answer) = (log.clone(), answer.clone());
+            tokio::spawn(async move {
+                let mut data = Vec::new();
+                let mut buf = [0u8; 4096];
+                // Bounded: a request head and body of the tests' size.
+                for _ in 0..10_000 {
+                    if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if data.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => data.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&data).into_owned();
+                let n = {
+                    let mut all = log.0.lock().unwrap();
+                    all.push(text.clone());
+                    all.len()
+                };
+                if let Some(reply) = answer(n, &text) {
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                }
+            });
+        }
+    });
+    (addr, recorded)
 }

@@ -343,13 +343,13 @@ impl crate::OperationBuilder<CreateBackupInput, hwcloud_runtime::Client> {
         }
         let started = self.send().await?;
         let Some(job_id) = started.job_id.clone() else {
-            return Err(hwcloud_runtime::Error::Decode {
-                operation: &OPERATION,
-                status: started.http_status(),
-                request_id: started.request_id().map(str::to_owned),
-                path: "job_id".into(),
-                message: "the response has no job id to wait for".into(),
-            });
+            return Err(hwcloud_runtime::Error::undecodable(
+                &OPERATION,
+                started.http_status(),
+                started.request_id().map(str::to_owned),
+                "job_id",
+                "the response has no job id to wait for",
+            ));
         };
         match waiter.wait_for(job_id, options, on_progress).await {
             Ok(finished) => Ok((started, finished)),
