@@ -77,7 +77,7 @@ pub mod validate;
 pub mod waiter;
 
 pub use auth::{Credentials, TokenScope};
-pub use call::CallOptions;
+pub use call::{CallOptions, SignedRequest};
 pub use client::{Client, ClientBuilder, FromRuntime, Timeouts, USER_AGENT};
 pub use config::env;
 pub use decode::decode;
