@@ -363,6 +363,73 @@ mod tests {
         assert_eq!(parse_duration(""), None);
     }
 
+    const fn body_flag(long: &'static str, path: &'static [&'static str], kind: Kind, multiple: bool) -> Flag {
+        Flag {
+            long,
+            alias: None,
+            path,
+            place: Place::Body,
+            kind,
+            multiple,
+            required: Required::No,
+            value_name: "V",
+            help: "",
+            long_help: "",
+        }
+    }
+
+    static FLAGS: &[Flag] = &[
+        body_flag("name", &["name"], Kind::String, false),
+        body_flag("policy.keep-days", &["policy", "keep_days"], Kind::Integer, false),
+        body_flag("tags", &["tags"], Kind::String, true),
+        body_flag("copies", &["copies"], Kind::Json, true),
+    ];
+
+    static COMMAND: CommandSpec = CommandSpec {
+        service: "taurusdb",
+        name: "nested",
+        about: "",
+        long_about: "",
+        flags: FLAGS,
+        skeleton: Some("{}"),
+        listing: None,
+        job: Job::None,
+        operation: &hwcloud::taurusdb::create_backup::OPERATION,
+    };
+
+    /// Dotted flags, repeated flags and JSON items parse with clap and merge over `--body`.
+    #[test]
+    fn dotted_and_repeated_flags_build_the_body() {
+        let root = crate::cli::command().subcommand(COMMAND.command());
+        let matches = root
+            .try_get_matches_from([
+                "hwc",
+                "nested",
+                "--body",
+                r#"{"name": "from-body", "policy": {"keep_days": 1}}"#,
+                "--policy.keep-days",
+                "7",
+                "--tags",
+                "a",
+                "--tags",
+                "b",
+                "--copies",
+                r#"{"id": "c1"}"#,
+            ])
+            .expect("parses");
+        let ctx = Ctx::new(crate::cli::globals(&matches).expect("globals"));
+        let (_, m) = matches.subcommand().expect("subcommand");
+        let args = Args::new(m, &COMMAND, &ctx).expect("args");
+        assert_eq!(
+            Value::Object(args.body.clone()),
+            serde_json::json!({"name": "from-body", "policy": {"keep_days": 7}, "tags": ["a", "b"], "copies": [{"id": "c1"}]})
+        );
+        let tags: Option<Vec<String>> = args.body("tags").unwrap();
+        assert_eq!(tags, Some(vec!["a".to_owned(), "b".to_owned()]));
+        let wrong: Result<Option<Vec<i32>>, _> = args.body("tags");
+        assert!(wrong.unwrap_err().to_string().contains("`tags` breaks rule type"));
+    }
+
     #[test]
     fn nested_flags_merge_into_objects_and_refuse_scalars_in_the_way() {
         let mut body = Map::new();

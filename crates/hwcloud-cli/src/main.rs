@@ -33,7 +33,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn new(globals: Globals) -> Self {
+    pub(crate) fn new(globals: Globals) -> Self {
         Ctx { globals, client: OnceLock::new(), command: OnceLock::new(), resume: Mutex::new(None) }
     }
 

@@ -2,7 +2,7 @@
 //! flags onto the library's builder, and `run`, which sends with the library (plain, paged, or waiting for the
 //! job it starts). Also each service's `wait-job` command.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::flags::{self, kebab, FlagDef, Flags, Setter, Source};
@@ -71,8 +71,8 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> Result<
             ctx.service.name
         ));
     }
-    let spec = command_spec(ctx, op, &flags, &help::long_about(op, &extra), job_op.is_some());
-    let set_fn = set_fn(&library, builder, &setters);
+    let spec = command_spec(ctx, op, &help::long_about(op, &extra), job_op.is_some());
+    let set_fn = set_fn(&setters);
     let dry_run = quote! {
         if ctx.dry_run() {
             return crate::run::dry_run(ctx, set(#library::#input::builder(), &a)?.build()?).await;
@@ -126,9 +126,9 @@ pub fn operation_module(ctx: &Ctx<'_>, file: &Located<OperationFile>) -> Result<
     })
 }
 
-fn set_fn(library: &TokenStream, builder: &Ident, setters: &[Setter]) -> TokenStream {
+/// The body of `set`: one setter call per input field.
+fn set_fn(setters: &[Setter]) -> TokenStream {
     if setters.is_empty() {
-        let _ = (library, builder);
         return quote! { let _ = a; Ok(builder) };
     }
     let calls = setters.iter().map(|s| {
@@ -166,7 +166,6 @@ fn command_spec(
     } else {
         quote! { Job::None }
     };
-    let _ = flags;
     quote! {
         CommandSpec {
             service: #service,

@@ -131,6 +131,45 @@ mod tests {
 
     use crate::spec::load_and_check;
 
+    /// Constructs the spec will grow (a nested object, an array of strings, an array of objects) become
+    /// `--parent.child` flags, repeated flags, JSON items and a nested body template, through the general model.
+    #[test]
+    fn nested_objects_and_arrays_become_dotted_and_repeated_flags() {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace");
+        let mut services = load_and_check(&workspace.join("spec"), Path::new("spec")).expect("spec passes");
+        let taurus = services.iter_mut().find(|s| s.name == "taurusdb").expect("taurusdb");
+        let op = taurus.operations.iter_mut().find(|o| o.value.operation == "create_backup").expect("op");
+        let row = |yaml: &str| serde_yaml::from_str::<crate::spec::model::Field>(yaml).expect("row");
+        let body = op.value.request_body.as_mut().expect("body");
+        body.fields.push(row("{name: policy, mandatory: false, type: keep_policy object, definition: Retention.}"));
+        body.fields.push(row("{name: tags, mandatory: false, type: Array of String, definition: Tags.}"));
+        body.fields.push(row("{name: copies, mandatory: false, type: Array of backup objects, definition: Copies.}"));
+        op.value.types.push(
+            serde_yaml::from_str(
+                "{name: keep_policy, fields: [{name: keep_days, mandatory: true, type: Integer, definition: Days., \
+                 rules: {minimum: 1, maximum: 732}}, {name: start_time, mandatory: false, type: String, definition: When.}]}",
+            )
+            .expect("type"),
+        );
+        let files = super::generate(&services, workspace).expect("generates");
+        let module = &files[Path::new("taurusdb/create_backup.rs")];
+        for expected in [
+            "long: \"policy.keep-days\"",
+            "path: &[\"policy\", \"keep_days\"]",
+            "kind: Kind::Integer",
+            "from 1 to 732",
+            "long: \"tags\"",
+            "multiple: true",
+            "(each a JSON object)",
+            ".set_policy(a.body(\"policy\")?)",
+            ".set_copies(a.body(\"copies\")?)",
+            "\\\"policy\\\": {\\n    \\\"keep_days\\\": 0",
+            "\\\"tags\\\": [\\\"\\\"]",
+        ] {
+            assert!(module.contains(expected), "missing {expected} in\n{module}");
+        }
+    }
+
     /// The committed commands match the spec, and a row whose flag would be a global option fails codegen,
     /// naming the file, the row and the option.
     #[test]
