@@ -142,13 +142,7 @@ fn set_fn(setters: &[Setter]) -> TokenStream {
 }
 
 /// `CommandSpec { .. }` of a command.
-fn command_spec(
-    ctx: &Ctx<'_>,
-    op: &OperationFile,
-    flags: &[FlagDef<'_>],
-    long_about: &str,
-    waits: bool,
-) -> TokenStream {
+fn command_spec(ctx: &Ctx<'_>, op: &OperationFile, long_about: &str, waits: bool) -> TokenStream {
     let name = kebab(&op.operation);
     let service = &ctx.service.name;
     let about = help::about(op);
