@@ -89,18 +89,27 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
         Ok(s) => s,
         Err(diags) => return report(&diags),
     };
-    let files = match codegen::generate(&services, root) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+    // The library, then the command-line tool's commands: both from the same checked spec.
+    let outputs = [
+        ("crates/hwcloud/src", codegen::generate(&services, root)),
+        (codegen::cli::OUT_DIR, codegen::cli::generate(&services, root)),
+    ];
+    let mut generated = Vec::new();
+    for (dir, files) in outputs {
+        match files {
+            Ok(files) => generated.push((dir, files)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
         }
-    };
-    let out_dir = root.join("crates/hwcloud/src");
+    }
+    let total: usize = generated.iter().map(|(_, files)| files.len()).sum();
     if check {
-        let problems = codegen::check(&files, &out_dir, Path::new("crates/hwcloud/src"));
+        let problems: Vec<String> =
+            generated.iter().flat_map(|(dir, files)| codegen::check(files, &root.join(dir), Path::new(dir))).collect();
         if problems.is_empty() {
-            println!("generated code is up to date ({} files)", files.len());
+            println!("generated code is up to date ({total} files)");
             return ExitCode::SUCCESS;
         }
         for p in &problems {
@@ -112,14 +121,16 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    match codegen::write(&files, &out_dir) {
-        Ok(n) => {
-            println!("wrote {n} of {} generated files", files.len());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+    let mut written = 0;
+    for (dir, files) in &generated {
+        match codegen::write(files, &root.join(dir)) {
+            Ok(n) => written += n,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
         }
     }
+    println!("wrote {written} of {total} generated files");
+    ExitCode::SUCCESS
 }

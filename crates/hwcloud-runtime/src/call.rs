@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 use tracing::field::Empty;
 use tracing::{debug, info, Instrument};
 
+mod signed;
+pub use signed::SignedRequest;
+
 /// Per-call overrides of the client's time limits and retry policy.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]

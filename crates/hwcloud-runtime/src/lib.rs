@@ -94,7 +94,7 @@ pub mod validate;
 pub mod waiter;
 
 pub use auth::{Credentials, TokenScope};
-pub use call::{CallOptions, MAX_URL_BYTES};
+pub use call::{CallOptions, SignedRequest, MAX_URL_BYTES};
 pub use client::{Client, ClientBuilder, FromRuntime, Timeouts, USER_AGENT};
 pub use config::env;
 pub use decode::decode;

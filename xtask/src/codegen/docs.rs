@@ -47,6 +47,12 @@ fn is_cjk(c: char) -> bool {
 /// Text for users: the Chinese originals the transcription keeps in brackets after a translation are dropped
 /// (they stay in the spec), then the rest is escaped.
 pub fn user_text(text: &str) -> String {
+    let lines: Vec<String> = plain_text(text).lines().map(escape).collect();
+    lines.join("\n")
+}
+
+/// [`user_text`] for a terminal (the command-line tool's help): the Chinese originals dropped, nothing escaped.
+pub fn plain_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('[') {
@@ -59,11 +65,12 @@ pub fn user_text(text: &str) -> String {
         rest = &rest[open + len + 1..];
     }
     out.push_str(rest);
-    let lines: Vec<String> = out.lines().map(|l| escape(l.trim_end())).collect();
+    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
     lines.join("\n")
 }
 
-fn useful(text: &Option<String>) -> Option<&str> {
+/// A documented block worth showing: not absent, empty or `N/A`.
+pub fn useful(text: &Option<String>) -> Option<&str> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty() && *t != "N/A")
 }
 

@@ -1,5 +1,6 @@
 //! `cargo xtask codegen`: writes `crates/hwcloud/src/**` from the checked spec.
 
+pub mod cli;
 mod docs;
 mod examples;
 mod lifecycle;
