@@ -1,6 +1,12 @@
-//! The baseline: the same requests written by hand with reqwest and serde_json, as a user without the generated
-//! client would write them. AK/SK requests are signed with the runtime's `sign` functions (the signing algorithm
-//! itself is not what is compared), over the same headers the runtime signs.
+//! The baseline: the same requests written by hand with reqwest and serde_json, as a careful user without the
+//! generated client would write them. AK/SK requests are signed with the runtime's `sign` functions (the signing
+//! algorithm itself is not what is compared), over the same headers the runtime signs.
+//!
+//! It does what the generated client does on the success path and nothing more: the same HTTP settings (rustls,
+//! HTTP/1.1, no redirects, 10 s connect and 60 s idle limits), one time limit per exchange like the runtime's
+//! attempt limit (30 s), the same headers (`Accept-Encoding: identity` included), and the body read chunk by chunk
+//! up to the runtime's default limit (8 MiB), refused early when `Content-Length` announces more. It does not
+//! retry, validate input, mask secrets in errors or fail over, which the generated client does.
 
 use crate::server::{AK, PROJECT, SK, TOKEN};
 use bytes::Bytes;
@@ -60,6 +66,8 @@ impl Raw {
         let http = reqwest::Client::builder()
             .use_rustls_tls()
             .http1_only()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(std::time::Duration::from_secs(10))
             .pool_idle_timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("reqwest client");
@@ -84,7 +92,7 @@ impl Raw {
         Ok((job, request_id))
     }
 
-    async fn send(
+    pub async fn send(
         &self,
         method: reqwest::Method,
         path: String,
@@ -97,7 +105,8 @@ impl Raw {
             .http
             .request(method.clone(), url)
             .header("Content-Type", "application/json")
-            .header("User-Agent", hwcloud_runtime::USER_AGENT);
+            .header("User-Agent", hwcloud_runtime::USER_AGENT)
+            .header("Accept-Encoding", "identity");
         match self.auth {
             Auth::Token => builder = builder.header("X-Auth-Token", TOKEN),
             Auth::AkSk => {
@@ -120,12 +129,44 @@ impl Raw {
         if !body.is_empty() {
             builder = builder.body(body);
         }
-        let response = builder.send().await.map_err(|e| e.to_string())?;
-        if response.status() != reqwest::StatusCode::OK {
-            return Err(format!("HTTP {}", response.status()));
+        let exchange = async {
+            let mut response = builder.send().await.map_err(|e| e.to_string())?;
+            if response.status() != reqwest::StatusCode::OK {
+                return Err(format!("HTTP {}", response.status()));
+            }
+            let request_id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let body = read_bounded(&mut response).await?;
+            Ok((body, request_id))
+        };
+        tokio::time::timeout(ATTEMPT_LIMIT, exchange).await.map_err(|_| "timed out".to_owned())?
+    }
+}
+
+/// The time limit of one exchange: the runtime's default attempt limit.
+const ATTEMPT_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// The largest body read: the runtime's default `max_response_bytes`.
+const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// The body, read chunk by chunk up to [`MAX_BODY_BYTES`]; a body of one chunk is kept as it came.
+async fn read_bounded(response: &mut reqwest::Response) -> Result<Bytes, String> {
+    let too_large = || format!("the body is larger than {MAX_BODY_BYTES} bytes");
+    if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let first = response.chunk().await.map_err(|e| e.to_string())?.unwrap_or_default();
+    let Some(mut next) = response.chunk().await.map_err(|e| e.to_string())? else {
+        return if first.len() > MAX_BODY_BYTES { Err(too_large()) } else { Ok(first) };
+    };
+    let mut all = Vec::with_capacity(response.content_length().map_or(0, |n| n as usize).min(MAX_BODY_BYTES));
+    all.extend_from_slice(&first);
+    loop {
+        if all.len() + next.len() > MAX_BODY_BYTES {
+            return Err(too_large());
         }
-        let request_id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let body = response.bytes().await.map_err(|e| e.to_string())?;
-        Ok((body, request_id))
+        all.extend_from_slice(&next);
+        match response.chunk().await.map_err(|e| e.to_string())? {
+            Some(chunk) => next = chunk,
+            None => return Ok(all.into()),
+        }
     }
 }

@@ -12,7 +12,9 @@ use crate::secret::Secret;
 use crate::sign;
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::FutureExt;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::field::Empty;
@@ -55,11 +57,9 @@ struct Prepared {
     /// The filled path, kept to aim the call at another endpoint.
     path: String,
     url: url::Url,
-    wire_path: String,
     wire_query: String,
-    /// `host[:port]` of the URL, as signed.
-    host: String,
-    /// Validated headers without authentication, in the order they are signed and sent.
+    /// Validated headers without authentication, in the order they are sent; each attempt's map is built from
+    /// them with room for authentication (a cloned map would grow on the first insert).
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Bytes>,
     project_id: Option<String>,
@@ -79,6 +79,159 @@ enum Outcome {
         error: Error,
         wait: Option<Duration>,
     },
+}
+
+/// What one attempt authenticates with.
+enum Credential {
+    /// Nothing: the IAM token request itself.
+    Nothing,
+    /// An `X-Auth-Token` value, and the IAM token it carries when one was issued to the client (renewed after a
+    /// 401).
+    Token { value: HeaderValue, issued: Option<Secret> },
+    /// An access key to sign with.
+    Key(Arc<crate::auth::AkSk>),
+}
+
+/// What the attempt loop does after an attempt.
+enum Next {
+    Done(RawResponse),
+    /// Send again at once: a renewed token, or the next endpoint.
+    SendAgain,
+    /// Send again after this backoff.
+    Wait(Duration),
+}
+
+/// The attempt loop's memory: failures so far, token renewal, endpoints skipped, and the deadline.
+struct Retries {
+    policy: RetryConfig,
+    deadline: Instant,
+    failures: u32,
+    /// The IAM token refused with 401, to renew before the next send; a call renews at most once.
+    rejected: Option<Secret>,
+    renewed: bool,
+    /// Endpoints skipped because their host did not resolve or their TLS handshake failed; each at most once.
+    skipped: usize,
+    /// Whether an earlier attempt may have been carried out although it failed (see `already_done`).
+    maybe_done: bool,
+}
+
+impl Retries {
+    fn new(policy: RetryConfig, deadline: Instant) -> Self {
+        Retries { policy, deadline, failures: 0, rejected: None, renewed: false, skipped: 0, maybe_done: false }
+    }
+
+    /// Decides after attempt number `attempt` whether another one is allowed and worth it; `Err` gives up.
+    fn after(&mut self, prepared: &mut Prepared, outcome: Outcome, attempt: u32) -> Result<Next, Error> {
+        let op = prepared.op;
+        let (failure, error, wait) = match outcome {
+            Outcome::Success(raw) => return Ok(Next::Done(raw)),
+            Outcome::Failed { error: Error::Service(e), .. } if self.maybe_done && already_done(op, &e) => {
+                debug!(
+                    attempt,
+                    code = e.code.as_deref(),
+                    "an earlier attempt of this delete may have been carried out and the resource is now gone: \
+                     the call succeeds"
+                );
+                return Ok(Next::Done(gone(op, e)));
+            }
+            Outcome::Unauthorized { token, .. } if !self.renewed => {
+                // The server refused the token, so it processed nothing: safe to send again.
+                info!(attempt, "token refused with HTTP 401; renewing it and sending once more");
+                self.renewed = true;
+                self.rejected = Some(token);
+                return Ok(Next::SendAgain);
+            }
+            Outcome::Unauthorized { error, .. } => (Failure::Status(401), error, None),
+            Outcome::Failed { failure, error, wait } => (failure, error, wait),
+        };
+        if failure == Failure::Unreachable && self.skipped + 1 < prepared.endpoints.len() {
+            let endpoints = prepared.endpoints.clone();
+            if let Some((index, base)) = endpoints.fail_over(prepared.endpoint_index) {
+                info!(attempt, endpoint = base, %error, "endpoint unreachable (DNS or TLS); moving to the next one");
+                self.skipped += 1;
+                prepared.aim(index)?;
+                return Ok(Next::SendAgain);
+            }
+        }
+        self.failures += 1;
+        self.maybe_done |= failure.may_have_been_carried_out();
+        if !failure.retryable(op.idempotent) {
+            return Err(error);
+        }
+        if self.failures >= self.policy.max_attempts {
+            debug!(attempt, "giving up: no attempts left");
+            return Err(error);
+        }
+        let delay = wait.unwrap_or_else(|| self.policy.backoff_before(self.failures));
+        if delay >= self.deadline.saturating_duration_since(Instant::now()) {
+            debug!(attempt, delay_ms = ms(delay), "giving up: the wait would outlast the call's total timeout");
+            return Err(error);
+        }
+        info!(attempt, delay_ms = ms(delay), %error, "retrying");
+        Ok(Next::Wait(delay))
+    }
+}
+
+/// The span of one call. Facts known at the end (attempts, status, request id, duration) are recorded once, when
+/// the call ends. Out of line, like the other tracing helpers, so that the call's future stays compact when nothing
+/// listens.
+#[inline(never)]
+fn call_span(op: &OperationSpec) -> tracing::Span {
+    tracing::info_span!(
+        "hwcloud_call",
+        service = op.service.name,
+        operation = op.name,
+        method = op.method.as_str(),
+        path = op.path_template,
+        attempt = Empty,
+        status = Empty,
+        request_id = Empty,
+        duration_ms = Empty,
+    )
+}
+
+#[inline(never)]
+fn attempt_span(n: u32) -> tracing::Span {
+    tracing::debug_span!("attempt", n)
+}
+
+/// Records how the call ended on its span, then logs it.
+#[inline(never)]
+fn record_end(span: &tracing::Span, result: &Result<RawResponse, Error>, sends: u32, started: Instant) {
+    let (status, request_id) = match result {
+        Ok(raw) => (Some(raw.status), raw.request_id.as_deref()),
+        Err(e) => (e.http_status(), e.request_id()),
+    };
+    span.record("attempt", sends);
+    if let Some(status) = status {
+        span.record("status", status);
+    }
+    if let Some(request_id) = request_id {
+        span.record("request_id", request_id);
+    }
+    span.record("duration_ms", ms(started.elapsed()));
+    log_end(span, result);
+}
+
+#[inline(never)]
+fn log_end(span: &tracing::Span, result: &Result<RawResponse, Error>) {
+    span.in_scope(|| match result {
+        Ok(_) => debug!("call succeeded"),
+        Err(error) => debug!(%error, "call failed"),
+    });
+}
+
+/// The call's total time limit ran out (while a token or key was fetched).
+fn total_timeout(p: &Prepared) -> Error {
+    Error::Timeout {
+        operation: p.op,
+        kind: TimeoutKind::Total,
+        limit_ms: ms(p.timeouts.total),
+        elapsed_ms: ms(p.started.elapsed()),
+        // As when the total runs out anywhere else in the loop: once an attempt was counted, the call cannot tell
+        // whether an earlier one reached the server.
+        outcome_unknown: !p.op.idempotent,
+    }
 }
 
 /// A response as read off the wire.
@@ -102,13 +255,20 @@ impl Client {
     /// succeeds: the resource is gone, as asked (the response is then the first documented success status with
     /// an empty body). Success bodies are read up to [`crate::ClientBuilder::max_response_bytes`], error bodies up
     /// to 64 KiB. Every secret the client holds is masked as `***` in the errors it returns.
-    pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
-        self.call(request, true, CallOptions::default()).await
+    ///
+    /// Nothing happens until the returned future is awaited.
+    pub fn send(&self, request: Request) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
+        // The call's own future, not one wrapping it: every layer of futures is stack a call touches.
+        self.call(request, true, CallOptions::default())
     }
 
     /// As [`Client::send`], with per-call time limits or retries.
-    pub async fn send_with(&self, request: Request, options: &CallOptions) -> Result<RawResponse, Error> {
-        self.call(request, true, *options).await
+    pub fn send_with(
+        &self,
+        request: Request,
+        options: &CallOptions,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
+        self.call(request, true, *options)
     }
 
     /// Sends without authentication (the IAM token request); boxed because the token cache calls it from inside
@@ -118,56 +278,31 @@ impl Client {
     }
 
     async fn call(&self, request: Request, authenticate: bool, options: CallOptions) -> Result<RawResponse, Error> {
-        let op = request.operation;
-        // Facts known at the end (attempts, status, request id, duration) are recorded once, when the call ends.
-        let span = tracing::info_span!(
-            "hwcloud_call",
-            service = op.service.name,
-            operation = op.name,
-            method = op.method.as_str(),
-            path = op.path_template,
-            attempt = Empty,
-            status = Empty,
-            request_id = Empty,
-            duration_ms = Empty,
-        );
+        let span = call_span(request.operation);
         let started = Instant::now();
         let timeouts = options.timeouts.unwrap_or(self.inner.timeouts);
         let retry = options.retry.unwrap_or(self.inner.retry);
         let mut sends = 0u32;
-        let attempts =
-            self.attempts(request, authenticate, started, timeouts, retry, &mut sends).instrument(span.clone());
-        let result = match tokio::time::timeout(timeouts.total, attempts).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout {
-                operation: op,
-                kind: TimeoutKind::Total,
-                limit_ms: ms(timeouts.total),
-                elapsed_ms: ms(started.elapsed()),
-                // The loop is cut wherever it was; for a request that may already be on its way, nobody knows.
-                outcome_unknown: !op.idempotent && sends > 0,
-            }),
-        };
-        let (status, request_id) = match &result {
-            Ok(raw) => (Some(raw.status), raw.request_id.as_deref()),
-            Err(e) => (e.http_status(), e.request_id()),
-        };
-        span.record("attempt", sends);
-        if let Some(status) = status {
-            span.record("status", status);
+        // The total timeout needs no timer of its own: every wait in the loop is bounded by what is left of it
+        // (each exchange by its timer, each backoff by the check before it, a token or key fetch by `attempt`).
+        let attempts = self.attempts(request, authenticate, started, timeouts, retry, &mut sends);
+        // Entering and leaving a span no subscriber listens to is skipped, with the layer of future it takes.
+        if span.is_disabled() {
+            let result = attempts.await;
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                log_end(&span, &result);
+            }
+            return result;
         }
-        if let Some(request_id) = request_id {
-            span.record("request_id", request_id);
-        }
-        span.record("duration_ms", ms(started.elapsed()));
-        span.in_scope(|| match &result {
-            Ok(_) => debug!("call succeeded"),
-            Err(error) => debug!(%error, "call failed"),
-        });
+        let result = attempts.instrument(span.clone()).await;
+        record_end(&span, &result, sends, started);
         result
     }
 
-    /// The attempt loop: decides after each failed attempt whether another one is allowed and worth it.
+    /// The attempt loop: sends until an attempt succeeds or [`Retries::after`] gives up.
+    ///
+    /// The loop only awaits; what to do after an attempt is decided in plain functions, so that the future every
+    /// call polls stays small in code and state.
     async fn attempts(
         &self,
         request: Request,
@@ -178,67 +313,17 @@ impl Client {
         sends: &mut u32,
     ) -> Result<RawResponse, Error> {
         let mut prepared = self.prepare(request, started, timeouts)?;
-        let op = prepared.op;
-        let deadline = started + timeouts.total;
-        let mut failures = 0u32;
-        // The IAM token refused with 401, to renew before the next send; a call renews at most once.
-        let mut rejected: Option<Secret> = None;
-        let mut renewed = false;
-        // Endpoints skipped because their host did not resolve or their TLS handshake failed; each at most once.
-        let mut skipped = 0;
-        // Whether an earlier attempt may have been carried out although it failed (see `already_done`).
-        let mut maybe_done = false;
+        let mut retries = Retries::new(retry, started + timeouts.total);
         loop {
             *sends += 1;
-            let attempt = *sends;
-            let span = tracing::debug_span!("attempt", n = attempt);
-            let (failure, error, wait) =
-                match self.attempt(&prepared, authenticate, rejected.take(), deadline).instrument(span).await? {
-                    Outcome::Success(raw) => return Ok(raw),
-                    Outcome::Failed { error: Error::Service(e), .. } if maybe_done && already_done(op, &e) => {
-                        debug!(
-                            attempt,
-                            code = e.code.as_deref(),
-                            "an earlier attempt of this delete may have been carried out and the resource is now \
-                             gone: the call succeeds"
-                        );
-                        return Ok(gone(op, e));
-                    }
-                    Outcome::Unauthorized { token, .. } if !renewed => {
-                        // The server refused the token, so it processed nothing: safe to send again.
-                        info!(attempt, "token refused with HTTP 401; renewing it and sending once more");
-                        renewed = true;
-                        rejected = Some(token);
-                        continue;
-                    }
-                    Outcome::Unauthorized { error, .. } => (Failure::Status(401), error, None),
-                    Outcome::Failed { failure, error, wait } => (failure, error, wait),
-                };
-            if failure == Failure::Unreachable && skipped + 1 < prepared.endpoints.len() {
-                let endpoints = prepared.endpoints.clone();
-                if let Some((index, base)) = endpoints.fail_over(prepared.endpoint_index) {
-                    info!(attempt, endpoint = base, %error, "endpoint unreachable (DNS or TLS); moving to the next one");
-                    skipped += 1;
-                    prepared.aim(index, base)?;
-                    continue;
-                }
+            let span = attempt_span(*sends);
+            let attempt = self.attempt(&prepared, authenticate, retries.rejected.take(), retries.deadline);
+            let outcome = if span.is_disabled() { attempt.await } else { attempt.instrument(span).await }?;
+            match retries.after(&mut prepared, outcome, *sends)? {
+                Next::Done(raw) => return Ok(raw),
+                Next::SendAgain => {}
+                Next::Wait(delay) => tokio::time::sleep(delay).await,
             }
-            failures += 1;
-            maybe_done |= failure.may_have_been_carried_out();
-            if !failure.retryable(op.idempotent) {
-                return Err(error);
-            }
-            if failures >= retry.max_attempts {
-                debug!(attempt, "giving up: no attempts left");
-                return Err(error);
-            }
-            let delay = wait.unwrap_or_else(|| retry.backoff_before(failures));
-            if delay >= deadline.saturating_duration_since(Instant::now()) {
-                debug!(attempt, delay_ms = ms(delay), "giving up: the wait would outlast the call's total timeout");
-                return Err(error);
-            }
-            info!(attempt, delay_ms = ms(delay), %error, "retrying");
-            tokio::time::sleep(delay).await;
         }
     }
 
@@ -251,17 +336,35 @@ impl Client {
         rejected: Option<Secret>,
         deadline: Instant,
     ) -> Result<Outcome, Error> {
-        let (headers, token) = self.authorize(p, authenticate, rejected).await?;
+        let credential = match self.held_credential(authenticate)? {
+            Some(credential) => credential,
+            // A token or temporary key may be fetched first (IAM, ECS metadata): bounded by the call's total.
+            None => match tokio::time::timeout_at(deadline.into(), self.fetched_credential(rejected)).await {
+                Ok(credential) => credential?,
+                Err(_) => return Err(total_timeout(p)),
+            },
+        };
+        let (headers, token) = self.authorize(p, credential)?;
         debug!("sending attempt");
         let attempt_started = Instant::now();
-        let answer = match self.exchange(p, headers, deadline).await {
-            Ok(answer) => answer,
-            Err((failure, error)) => {
-                let error = error.redact(&self.redactor());
-                debug!(%error, elapsed_ms = ms(attempt_started.elapsed()), "attempt failed");
-                return Ok(Outcome::Failed { failure, error, wait: None });
-            }
-        };
+        Ok(match self.exchange(p, headers, deadline).await {
+            Ok(answer) => self.judge(p, answer, token, attempt_started),
+            Err((failure, error)) => self.failed(failure, error, attempt_started),
+        })
+    }
+
+    /// How an attempt that got no usable answer ended, its error's secrets masked.
+    #[cold]
+    #[inline(never)]
+    fn failed(&self, failure: Failure, error: Error, attempt_started: Instant) -> Outcome {
+        let error = error.redact(&self.redactor());
+        debug!(%error, elapsed_ms = ms(attempt_started.elapsed()), "attempt failed");
+        Outcome::Failed { failure, error, wait: None }
+    }
+
+    /// How an answered attempt ended: a success, or the service's error (a 401 to a token, which may be renewed).
+    #[inline(never)]
+    fn judge(&self, p: &Prepared, answer: Answer, token: Option<Secret>, attempt_started: Instant) -> Outcome {
         let op = p.op;
         let mut request_id = request_id(&answer.headers);
         let redactor = if request_id.is_some() || !is_success(answer.status) { Some(self.redactor()) } else { None };
@@ -279,15 +382,15 @@ impl Client {
                 debug!(status = answer.status, documented = ?op.success, "undocumented success status; accepted");
             }
             let raw = RawResponse { status: answer.status, request_id, headers: answer.headers, body: answer.body };
-            return Ok(Outcome::Success(raw));
+            return Outcome::Success(raw);
         }
         let wait = crate::retry::retry_after(&answer.headers);
         let answered = Answered { status: answer.status, request_id, headers: &answer.headers, body: &answer.body };
         let error = Error::Service(service_error(op, answered, &redactor.unwrap_or_default()));
-        Ok(match (answer.status, token) {
+        match (answer.status, token) {
             (401, Some(token)) => Outcome::Unauthorized { token, error },
             (status, _) => Outcome::Failed { failure: Failure::Status(status), error, wait },
-        })
+        }
     }
 
     /// Everything about the request that does not change between attempts.
@@ -295,12 +398,12 @@ impl Client {
         let op = request.operation;
         check_path(op, &request.path)?;
         let endpoints = self.endpoints_of(op.service)?;
-        let wire_query = sign::canonical_query(&request.query);
+        let mut query = request.query;
+        let wire_query = sign::canonical_query_sorting(&mut query);
         // Defaults the request may override. The official SDKs send `Content-Type` on every request, body or not.
-        let mut headers = vec![
-            (http::header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-            (http::header::USER_AGENT, self.inner.user_agent.clone()),
-        ];
+        let mut headers = Vec::with_capacity(request.headers.len() + 2);
+        headers.push((http::header::CONTENT_TYPE, HeaderValue::from_static("application/json")));
+        headers.push((http::header::USER_AGENT, self.inner.user_agent.clone()));
         let mut bad = Vec::new();
         // The project id also goes into `X-Project-Id` (AK/SK signing): a value no header can carry is the
         // caller's input, not configuration.
@@ -326,18 +429,16 @@ impl Client {
         if !bad.is_empty() {
             return Err(Error::InvalidInput { operation: op, violations: bad });
         }
-        let (endpoint_index, base) = endpoints.current();
-        let (url, host) = target(op, base, &request.path, &wire_query)?;
+        let (endpoint_index, _) = endpoints.current();
+        let url = target(op, &endpoints, endpoint_index, &request.path, &wire_query)?;
         Ok(Prepared {
             op,
             started,
             endpoint_index,
-            endpoints: endpoints.clone(),
+            endpoints,
             path: request.path,
-            wire_path: url.path().to_owned(),
             url,
             wire_query,
-            host,
             headers,
             body: request.body,
             project_id: request.project_id,
@@ -345,58 +446,79 @@ impl Client {
         })
     }
 
-    /// The headers of one attempt, with authentication; also returns the IAM token used, for 401 renewal.
-    async fn authorize(
-        &self,
-        p: &Prepared,
-        authenticate: bool,
-        rejected: Option<Secret>,
-    ) -> Result<(HeaderMap, Option<Secret>), Error> {
-        let mut list = p.headers.clone();
-        let mut token_used = None;
-        if authenticate {
-            match &self.inner.auth {
-                Auth::Token(token) => set(&mut list, X_AUTH_TOKEN, secret_value(token)?),
-                Auth::Iam(source) => {
-                    let token = match rejected {
-                        Some(rejected) => source.renew(self, &rejected).await?,
-                        None => source.token(self).await?,
-                    };
-                    set(&mut list, X_AUTH_TOKEN, secret_value(&token)?);
-                    token_used = Some(token);
-                }
-                Auth::AkSk(_) | Auth::Metadata(_) => {
-                    let key = self.access_key().await?.ok_or_else(|| Error::Config("no access key".into()))?;
-                    if let Some(project) = &p.project_id {
-                        set(&mut list, X_PROJECT_ID, value(project, "X-Project-Id")?);
-                    }
-                    if let Some(token) = &key.security_token {
-                        set(&mut list, X_SECURITY_TOKEN, secret_value(token)?);
-                    }
-                    // An `X-Sdk-Date` set by the caller is reused, as in the official SDKs.
-                    if !list.iter().any(|(n, _)| n == X_SDK_DATE) {
-                        let now = sign::sdk_date(time::OffsetDateTime::now_utc());
-                        set(&mut list, X_SDK_DATE, value(&now, "X-Sdk-Date")?);
-                    }
-                    set(&mut list, http::header::HOST, value(&p.host, "Host")?);
-                    // Header values are signed as the bytes sent (UTF-8 text where the value is text).
-                    let pairs: Vec<(&str, &str)> = list
-                        .iter()
-                        .map(|(n, v)| (n.as_str(), std::str::from_utf8(v.as_bytes()).unwrap_or_default()))
-                        .collect();
-                    let body = p.body.as_deref().unwrap_or_default();
-                    let method = p.op.method.as_str();
-                    let signed =
-                        sign::sign_request(&key.ak, key.sk.expose(), method, &p.wire_path, &p.wire_query, &pairs, body);
-                    let mut authorization = value(&signed.authorization, "Authorization")?;
-                    authorization.set_sensitive(true);
-                    set(&mut list, http::header::AUTHORIZATION, authorization);
-                }
+    /// What a request is authenticated with when the client holds it already (a fixed token, an AK/SK), or
+    /// without anything (`authenticate` false); `None` when it has to be fetched ([`Client::fetched_credential`]).
+    fn held_credential(&self, authenticate: bool) -> Result<Option<Credential>, Error> {
+        if !authenticate {
+            return Ok(Some(Credential::Nothing));
+        }
+        Ok(match &self.inner.auth {
+            Auth::Token(token) => Some(Credential::Token { value: secret_value(token)?, issued: None }),
+            Auth::AkSk(key) => Some(Credential::Key(key.clone())),
+            Auth::Iam(_) | Auth::Metadata(_) => None,
+        })
+    }
+
+    /// A token or temporary key from IAM or the ECS metadata service (cached there); for IAM, a token other than
+    /// `rejected` when the last one was refused.
+    async fn fetched_credential(&self, rejected: Option<Secret>) -> Result<Credential, Error> {
+        match &self.inner.auth {
+            Auth::Iam(source) => {
+                let token = match rejected {
+                    Some(rejected) => source.renew(self, &rejected).await?,
+                    None => source.token(self).await?,
+                };
+                Ok(Credential::Token { value: secret_value(&token)?, issued: Some(token) })
+            }
+            // The metadata service's temporary key (a fixed token or key is held, see `held_credential`).
+            Auth::Token(_) | Auth::AkSk(_) | Auth::Metadata(_) => {
+                let key = self.access_key().await?.ok_or_else(|| Error::Config("no access key".into()))?;
+                Ok(Credential::Key(key))
             }
         }
-        let mut map = HeaderMap::with_capacity(list.len() + 1);
-        for (name, value) in list {
-            map.insert(name, value);
+    }
+
+    /// The headers of one attempt, with authentication; also returns the IAM token used, for 401 renewal.
+    #[inline(never)]
+    fn authorize(&self, p: &Prepared, credential: Credential) -> Result<(HeaderMap, Option<Secret>), Error> {
+        // Room for what authentication adds, `Accept-Encoding` and the `Accept` reqwest adds.
+        let mut map = HeaderMap::with_capacity(p.headers.len() + 7);
+        for (name, value) in &p.headers {
+            map.insert(name.clone(), value.clone());
+        }
+        let mut token_used = None;
+        match credential {
+            Credential::Nothing => {}
+            Credential::Token { value, issued } => {
+                map.insert(X_AUTH_TOKEN, value);
+                token_used = issued;
+            }
+            Credential::Key(key) => {
+                if let Some(project) = &p.project_id {
+                    map.insert(X_PROJECT_ID, value(project, "X-Project-Id")?);
+                }
+                if let Some(token) = &key.security_token {
+                    map.insert(X_SECURITY_TOKEN, secret_value(token)?);
+                }
+                // An `X-Sdk-Date` set by the caller is reused, as in the official SDKs.
+                if !map.contains_key(X_SDK_DATE) {
+                    let now = sign::sdk_date(time::OffsetDateTime::now_utc());
+                    map.insert(X_SDK_DATE, value(&now, "X-Sdk-Date")?);
+                }
+                map.insert(http::header::HOST, value(p.host(), "Host")?);
+                // Header values are signed as the bytes sent (UTF-8 text where the value is text).
+                let pairs: Vec<(&str, &str)> = map
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), std::str::from_utf8(v.as_bytes()).unwrap_or_default()))
+                    .collect();
+                let body = p.body.as_deref().unwrap_or_default();
+                let method = p.op.method.as_str();
+                let signed =
+                    sign::sign_request(&key.ak, key.sk.expose(), method, p.url.path(), &p.wire_query, &pairs, body);
+                let mut authorization = value(&signed.authorization, "Authorization")?;
+                authorization.set_sensitive(true);
+                map.insert(http::header::AUTHORIZATION, authorization);
+            }
         }
         // The client cannot decompress, so it asks for bodies as they are (without the header any encoding is
         // acceptable to a server). Not signed, like the `Accept` reqwest adds: the signature covers what the
@@ -406,19 +528,31 @@ impl Client {
     }
 
     /// One exchange, bounded by the attempt timeout and what is left of the total.
-    async fn exchange(&self, p: &Prepared, headers: HeaderMap, deadline: Instant) -> Result<Answer, (Failure, Error)> {
+    ///
+    /// The request is handed to the HTTP client before the returned future first runs, so that the future holds
+    /// the client's small handle rather than the request (every call's future is this one's size and more).
+    #[allow(clippy::result_large_err, reason = "one failure per attempt, moved once to the retry decision")]
+    fn exchange<'a>(
+        &'a self,
+        p: &'a Prepared,
+        headers: HeaderMap,
+        deadline: Instant,
+    ) -> impl Future<Output = Result<Answer, (Failure, Error)>> + Send + 'a {
         let op = p.op;
         let attempt_limit = p.timeouts.attempt;
         let remaining = deadline.saturating_duration_since(Instant::now());
-        let mut builder = self.inner.http.request(method(p.op.method), p.url.clone()).headers(headers);
+        // Built directly rather than through `RequestBuilder`, which would copy the header map entry by entry.
+        let mut request = reqwest::Request::new(method(p.op.method), p.url.clone());
+        *request.headers_mut() = headers;
         if let Some(body) = &p.body {
-            builder = builder.body(body.clone());
+            *request.body_mut() = Some(body.clone().into());
         }
+        let pending = self.inner.http.execute(request);
         let max_success = self.inner.max_response_bytes;
         let first_hop_only = !self.inner.given_http;
-        let classify = |e| classify(p, e, first_hop_only);
-        let exchange = async {
-            let mut response = builder.send().await.map_err(classify)?;
+        let classify = move |e| classify(p, e, first_hop_only);
+        let exchange = async move {
+            let mut response = pending.await.map_err(classify)?;
             if response.url() != &p.url {
                 return Err(followed_redirect(p, response.url()));
             }
@@ -445,7 +579,9 @@ impl Client {
             }
             Ok(Answer { status, headers, body: body.bytes })
         };
-        match tokio::time::timeout(attempt_limit.min(remaining), exchange).await {
+        // A combinator rather than an `async` block: a future awaited inside a block is held twice (its captured
+        // slot and the awaited one).
+        tokio::time::timeout(attempt_limit.min(remaining), exchange).map(move |result| match result {
             Ok(result) => result,
             Err(_) => {
                 let (kind, limit) = if remaining <= attempt_limit {
@@ -462,20 +598,20 @@ impl Client {
                 };
                 Err((Failure::AttemptTimeout, error))
             }
-        }
+        })
     }
 }
-
-const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
-const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
-const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
-const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
 
 /// Sets a header, replacing any value of the same name (what is signed must be exactly what is sent).
 fn set(list: &mut Vec<(HeaderName, HeaderValue)>, name: HeaderName, value: HeaderValue) {
     list.retain(|(given, _)| *given != name);
     list.push((name, value));
 }
+
+const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
+const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
+const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
 
 /// A header value the runtime made (date, host, project); `Err` only if configuration put odd bytes in it.
 fn value(text: &str, name: &str) -> Result<HeaderValue, Error> {
@@ -496,10 +632,22 @@ fn secret_value(secret: &Secret) -> Result<HeaderValue, Error> {
 /// Refuses paths no HTTP client can send as given: a `.`/`..` segment (even percent-encoded, URL parsers resolve
 /// it and the call would reach another resource), or a `?`/`#` that would cut the path short.
 fn check_path(operation: &'static OperationSpec, path: &str) -> Result<(), Error> {
-    let dot_segment = path.split('/').any(is_dot_segment);
+    // One pass over the bytes: this runs on every call.
+    let (mut cut, mut dot_segment, mut segment_start) = (false, false, 0);
+    for (i, byte) in path.bytes().enumerate() {
+        match byte {
+            b'?' | b'#' => cut = true,
+            b'/' => {
+                dot_segment |= is_dot_segment(&path.as_bytes()[segment_start..i]);
+                segment_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    dot_segment |= is_dot_segment(&path.as_bytes()[segment_start..]);
     let message = if !path.starts_with('/') {
         "must start with `/`"
-    } else if path.contains(['?', '#']) {
+    } else if cut {
         "contains `?` or `#`; encode path parameters with `path::encode_segment`"
     } else if dot_segment {
         "has a `.` or `..` segment, which URL normalisation would resolve to another resource; a path parameter \
@@ -511,8 +659,8 @@ fn check_path(operation: &'static OperationSpec, path: &str) -> Result<(), Error
 }
 
 /// `.` or `..`, also percent-encoded (`%2E`, `.%2e`, ...), without allocating: this runs on every call.
-fn is_dot_segment(segment: &str) -> bool {
-    let mut rest = segment.as_bytes();
+fn is_dot_segment(segment: &[u8]) -> bool {
+    let mut rest = segment;
     let mut dots = 0;
     while !rest.is_empty() {
         match rest {
@@ -526,32 +674,31 @@ fn is_dot_segment(segment: &str) -> bool {
 }
 
 impl Prepared {
-    /// Aims the call at endpoint `index` (`base`) of the service.
-    fn aim(&mut self, index: usize, base: &str) -> Result<(), Error> {
-        let (url, host) = target(self.op, base, &self.path, &self.wire_query)?;
-        self.wire_path = url.path().to_owned();
-        self.url = url;
-        self.host = host;
+    /// Aims the call at endpoint `index` of the service.
+    fn aim(&mut self, index: usize) -> Result<(), Error> {
+        self.url = target(self.op, &self.endpoints, index, &self.path, &self.wire_query)?;
         self.endpoint_index = index;
         Ok(())
     }
+
+    /// `host[:port]` of the endpoint the call is aimed at, as signed.
+    fn host(&self) -> &str {
+        self.endpoints.host(self.endpoint_index)
+    }
 }
 
-/// The URL of a call at endpoint `base` (no trailing `/`), and its `host[:port]` as signed.
-fn target(op: &OperationSpec, base: &str, path: &str, wire_query: &str) -> Result<(url::Url, String), Error> {
-    let mut text = format!("{base}{path}");
-    if !wire_query.is_empty() {
-        text.push('?');
-        text.push_str(wire_query);
-    }
-    let url = url::Url::parse(&text)
-        .map_err(|e| Error::Config(format!("{op}: cannot build a URL from endpoint {base:?}: {e}")))?;
-    let host = url.host_str().unwrap_or_default();
-    let host = match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    };
-    Ok((url, host))
+/// The URL of a call at endpoint `index`.
+fn target(
+    op: &OperationSpec,
+    endpoints: &Endpoints,
+    index: usize,
+    path: &str,
+    wire_query: &str,
+) -> Result<url::Url, Error> {
+    endpoints.url(index, path, wire_query).map_err(|e| {
+        let base = endpoints.text(index);
+        Error::Config(format!("{op}: cannot build a URL from endpoint {base:?}: {e}"))
+    })
 }
 
 /// Whether the host could not be resolved or the TLS handshake failed: the failures that move a call to the
@@ -719,11 +866,14 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
 
 /// `X-Request-Id`, else `X-Openstack-Request-Id`.
 fn request_id(headers: &HeaderMap) -> Option<String> {
-    ["x-request-id", "x-openstack-request-id"]
+    [X_REQUEST_ID, X_OPENSTACK_REQUEST_ID]
         .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::trim).filter(|v| !v.is_empty()))
+        .find_map(|name| headers.get(name)?.to_str().ok().map(str::trim).filter(|v| !v.is_empty()))
         .map(str::to_owned)
 }
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const X_OPENSTACK_REQUEST_ID: HeaderName = HeaderName::from_static("x-openstack-request-id");
 
 fn method(method: Method) -> reqwest::Method {
     match method {

@@ -75,8 +75,9 @@ pub(crate) struct Inner {
     /// The project id IAM named for the region, once looked up.
     resolved_project: OnceLock<String>,
     pub(crate) sources: Sources,
-    /// Each service's endpoints, resolved on first use.
-    endpoints: Mutex<HashMap<String, Arc<Endpoints>>>,
+    /// Each service's endpoints, resolved on first use; a list, since a client calls a handful of services and
+    /// every call looks its service up.
+    endpoints: Mutex<Vec<(&'static str, Arc<Endpoints>)>>,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryConfig,
     pub(crate) auth: Auth,
@@ -161,11 +162,11 @@ impl Client {
     /// All endpoints of `service`, resolved on first use and kept for the client's life.
     pub(crate) fn endpoints_of(&self, service: &ServiceSpec) -> Result<Arc<Endpoints>, Error> {
         let mut cache = self.inner.endpoints.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(known) = cache.get(service.name) {
+        if let Some((_, known)) = cache.iter().find(|(name, _)| *name == service.name) {
             return Ok(known.clone());
         }
         let resolved = Arc::new(Endpoints::new(endpoint::resolve(service, &self.inner.sources)?));
-        cache.insert(service.name.to_owned(), resolved.clone());
+        cache.push((service.name, resolved.clone()));
         Ok(resolved)
     }
 
@@ -582,7 +583,7 @@ impl<C> ClientBuilder<C> {
             project_id,
             resolved_project: OnceLock::new(),
             sources: Sources { region, overrides, configured, vars, regions_file },
-            endpoints: Mutex::new(HashMap::new()),
+            endpoints: Mutex::new(Vec::new()),
             timeouts: self.timeouts,
             retry: self.retry,
             auth,

@@ -27,35 +27,89 @@ pub(crate) struct Sources {
 /// The endpoints of one service and the one calls currently go to.
 #[derive(Debug)]
 pub(crate) struct Endpoints {
-    urls: Vec<String>,
+    bases: Vec<Base>,
     current: AtomicUsize,
+}
+
+/// One base URL, parsed once: every call's URL is built from it without parsing scheme and host again (parsing
+/// a whole URL costs more than the rest of preparing a call).
+#[derive(Debug)]
+struct Base {
+    text: String,
+    /// The parsed URL and its `host[:port]` as signed, or why it does not parse.
+    parsed: Result<(url::Url, String), String>,
+}
+
+impl Base {
+    fn new(text: String) -> Self {
+        let parsed = url::Url::parse(&text).map_err(|e| e.to_string()).map(|url| {
+            let host = url.host_str().unwrap_or_default();
+            let host = match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            };
+            (url, host)
+        });
+        Base { text, parsed }
+    }
 }
 
 impl Endpoints {
     pub(crate) fn new(urls: Vec<String>) -> Self {
-        Endpoints { urls, current: AtomicUsize::new(0) }
+        Endpoints { bases: urls.into_iter().map(Base::new).collect(), current: AtomicUsize::new(0) }
     }
 
     /// The index and base URL calls go to now.
     pub(crate) fn current(&self) -> (usize, &str) {
-        let index = self.current.load(Ordering::Relaxed).min(self.urls.len().saturating_sub(1));
-        (index, self.urls.get(index).map(String::as_str).unwrap_or_default())
+        let index = self.current.load(Ordering::Relaxed).min(self.bases.len().saturating_sub(1));
+        (index, self.text(index))
+    }
+
+    /// Base URL `index` as configured.
+    pub(crate) fn text(&self, index: usize) -> &str {
+        self.bases.get(index).map(|b| b.text.as_str()).unwrap_or_default()
+    }
+
+    /// The `host[:port]` of endpoint `index`, as the `Host` header signs it.
+    pub(crate) fn host(&self, index: usize) -> &str {
+        match self.bases.get(index).map(|b| &b.parsed) {
+            Some(Ok((_, host))) => host,
+            _ => "",
+        }
+    }
+
+    /// The URL of `path` (encoded, starting with `/`) and `query` (encoded, may be empty) at endpoint `index`:
+    /// the same URL as parsing `{base}{path}?{query}`, with only path and query parsed. `Err` says why the base
+    /// URL does not parse.
+    pub(crate) fn url(&self, index: usize, path: &str, query: &str) -> Result<url::Url, String> {
+        let (base, _) = match self.bases.get(index).map(|b| &b.parsed) {
+            Some(Ok(parsed)) => parsed,
+            Some(Err(why)) => return Err(why.clone()),
+            None => return Err(url::ParseError::RelativeUrlWithoutBase.to_string()),
+        };
+        let mut url = base.clone();
+        match base.path() {
+            "/" => url.set_path(path),
+            prefix => url.set_path(&format!("{prefix}{path}")),
+        }
+        url.set_query((!query.is_empty()).then_some(query));
+        Ok(url)
     }
 
     /// Moves calls past endpoint `index` (which just failed): the next one, wrapping around. `None` when there is
     /// only one.
     pub(crate) fn fail_over(&self, index: usize) -> Option<(usize, &str)> {
-        if self.urls.len() < 2 {
+        if self.bases.len() < 2 {
             return None;
         }
-        let next = (index + 1) % self.urls.len();
+        let next = (index + 1) % self.bases.len();
         // Another call may have moved on already; either way calls now start at `next`.
         let _ = self.current.compare_exchange(index, next, Ordering::Relaxed, Ordering::Relaxed);
-        Some((next, &self.urls[next]))
+        Some((next, self.text(next)))
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.urls.len()
+        self.bases.len()
     }
 }
 
@@ -256,6 +310,29 @@ mod tests {
         assert_eq!(endpoints.fail_over(0), Some((1, "https://b")));
         assert_eq!(endpoints.current(), (1, "https://b"));
         assert_eq!(Endpoints::new(vec!["https://a".into()]).fail_over(0), None);
+    }
+
+    #[test]
+    fn a_url_built_from_the_parsed_base_is_the_url_parsed_whole() {
+        let bases = ["http://127.0.0.1:8080", "https://h.example.com", "https://h.example.com:443", "http://[::1]:9"];
+        let bases = bases.into_iter().chain(["https://h.example.com/prefix/v1", "https://h.example.com/a%20b"]);
+        let paths = ["/v2/p/graphs/g%2F1/backups", "/v2/p/x y/%E5%A4%87", "/", "/v2/a\\b"];
+        for base in bases {
+            let endpoints = Endpoints::new(vec![base.to_owned()]);
+            for path in paths {
+                for query in ["", "a=1&b=x%20y", "k=%2F"] {
+                    let whole =
+                        if query.is_empty() { format!("{base}{path}") } else { format!("{base}{path}?{query}") };
+                    let expected = url::Url::parse(&whole).unwrap();
+                    assert_eq!(endpoints.url(0, path, query).unwrap(), expected, "{whole}");
+                    let host = expected.host_str().unwrap();
+                    let host = expected.port().map_or(host.to_owned(), |port| format!("{host}:{port}"));
+                    assert_eq!(endpoints.host(0), host);
+                }
+            }
+        }
+        assert!(Endpoints::new(vec!["not a url".into()]).url(0, "/", "").is_err());
+        assert!(Endpoints::new(Vec::new()).url(0, "/", "").is_err());
     }
 
     #[test]

@@ -49,7 +49,15 @@ impl Client {
         mut input: I,
         options: &CallOptions,
     ) -> Result<I::Output, Error> {
-        self.fill_project_id(I::OPERATION, &mut input).await?;
+        if let Some(slot) = input.project_id_mut().filter(|slot| slot.is_none()) {
+            // An unknown region fails here, before a lookup sends anything.
+            self.endpoints_of(I::OPERATION.service)?;
+            *slot = Some(match self.project_id() {
+                Some(project) => project.to_owned(),
+                // Boxed: a lookup is rare, and inline its future would enlarge every call's.
+                None => Box::pin(self.project_id_to_fill(I::OPERATION)).await?,
+            });
+        }
         let request = input.to_request()?;
         let raw = self.send_with(request, options).await?;
         let mut output: I::Output = match decode(I::OPERATION, &raw) {
@@ -57,24 +65,15 @@ impl Client {
             // Rebuilt with the secrets masked in the whole body, not just in the snippet it shows.
             Err(_) => decode_with(I::OPERATION, &raw, &self.redactor())?,
         };
-        I::set_meta(&mut output, ResponseMeta::from(&raw));
+        I::set_meta(&mut output, ResponseMeta { status: raw.status, request_id: raw.request_id });
         Ok(output)
     }
 
-    /// Fills the client's project id into an input that is scoped to a project and names none, looking it up
-    /// first when needed (AK/SK credentials with a region, see [`Client::resolve_project_id`]).
-    async fn fill_project_id<I: OperationInput>(&self, op: &'static OperationSpec, input: &mut I) -> Result<(), Error> {
-        let Some(slot) = input.project_id_mut() else { return Ok(()) };
-        if slot.is_some() {
-            return Ok(());
-        }
-        // An unknown region fails here, before the lookup sends anything.
-        self.endpoints_of(op.service)?;
+    /// The project id to fill into an input that is scoped to a project and names none, when the client has none
+    /// configured: looked up when possible (AK/SK credentials with a region, see [`Client::resolve_project_id`]).
+    async fn project_id_to_fill(&self, op: &'static OperationSpec) -> Result<String, Error> {
         match self.resolve_project_id().await? {
-            Some(project) => {
-                *slot = Some(project.to_owned());
-                Ok(())
-            }
+            Some(project) => Ok(project.to_owned()),
             None => Err(Error::Config(format!(
                 "{op} needs a project id and none is configured: set one on the client \
                  (`Client::builder().project_id(..)` or the HUAWEICLOUD_SDK_PROJECT_ID variable), or on this call \

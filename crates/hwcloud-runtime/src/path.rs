@@ -1,5 +1,7 @@
 //! Path filling: each parameter becomes exactly one path segment, whatever it contains.
 
+use std::borrow::Cow;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::error::{Error, Violation};
@@ -18,15 +20,20 @@ pub fn encode_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-/// One mandatory path parameter, encoded as its segment. A missing value, or `.`/`..` (which would address
-/// another resource once a URL parser resolves it), is refused as input naming the parameter.
-pub fn segment(operation: &'static OperationSpec, field: &str, value: Option<&str>) -> Result<String, Error> {
+/// One mandatory path parameter, encoded as its segment (borrowed when nothing needed encoding, as for most ids).
+/// A missing value, or `.`/`..` (which would address another resource once a URL parser resolves it), is refused
+/// as input naming the parameter.
+pub fn segment<'v>(
+    operation: &'static OperationSpec,
+    field: &str,
+    value: Option<&'v str>,
+) -> Result<Cow<'v, str>, Error> {
     let refuse =
         |rule, message: &str| Error::InvalidInput { operation, violations: vec![Violation::new(field, rule, message)] };
     match value {
         None => Err(refuse("required", "is mandatory")),
         Some("." | "..") => Err(refuse("path_segment", "cannot be `.` or `..`: it fills one path segment; give an id")),
-        Some(value) => Ok(encode_segment(value)),
+        Some(value) => Ok(utf8_percent_encode(value, SEGMENT).into()),
     }
 }
 

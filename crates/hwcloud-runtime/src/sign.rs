@@ -61,14 +61,26 @@ pub fn canonical_uri(wire_path: &str) -> String {
 pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
     let mut sorted: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
     sorted.sort_unstable();
-    let mut query = String::new();
+    encoded_query(&sorted)
+}
+
+/// [`canonical_query`] of pairs the caller owns, sorted in place instead of in a copy (the call path's version).
+pub(crate) fn canonical_query_sorting<K: AsRef<str>, V: AsRef<str>>(pairs: &mut [(K, V)]) -> String {
+    pairs.sort_unstable_by(|(k1, v1), (k2, v2)| (k1.as_ref(), v1.as_ref()).cmp(&(k2.as_ref(), v2.as_ref())));
+    encoded_query(pairs)
+}
+
+/// Sorted pairs, encoded and joined with `&`.
+fn encoded_query<K: AsRef<str>, V: AsRef<str>>(sorted: &[(K, V)]) -> String {
+    let plain: usize = sorted.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() + 2).sum();
+    let mut query = String::with_capacity(plain);
     for (i, (k, v)) in sorted.iter().enumerate() {
         if i > 0 {
             query.push('&');
         }
-        query.extend(percent_encode(k.as_bytes(), UNRESERVED));
+        query.extend(percent_encode(k.as_ref().as_bytes(), UNRESERVED));
         query.push('=');
-        query.extend(percent_encode(v.as_bytes(), UNRESERVED));
+        query.extend(percent_encode(v.as_ref().as_bytes(), UNRESERVED));
     }
     query
 }
@@ -220,6 +232,8 @@ mod tests {
         assert_eq!(canonical_query_from_wire("b=2&a=x%2fy&flag"), "a=x%2Fy&b=2&flag=");
         let canonical = canonical_query(&[("name", "备份 1"), ("a", "~")]);
         assert_eq!(canonical_query_from_wire(&canonical), canonical);
+        let mut owned = vec![("k", "b".to_owned()), ("x y", "a/b".into()), ("k", "a".into())];
+        assert_eq!(canonical_query_sorting(&mut owned), "k=a&k=b&x%20y=a%2Fb");
     }
 
     #[test]

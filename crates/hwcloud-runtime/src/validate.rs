@@ -137,7 +137,8 @@ impl Violations {
             self.push(field, "non_empty", "is empty; it fills a path segment, so give a value".into());
             return;
         }
-        let chars = value.chars().count();
+        // Ids are ASCII: counted and checked by byte, the common case on every call.
+        let chars = if value.is_ascii() { value.len() } else { value.chars().count() };
         if let Some(n) = rules.length.filter(|n| chars != *n) {
             self.push(field, "length", format!("must be exactly {n} characters, got {chars}"));
         }
@@ -157,7 +158,15 @@ impl Violations {
             self.push(field, "suffix", format!("must end with `{suffix}`"));
         }
         if let Some(charset) = &rules.charset {
-            if let Some((pos, c)) = value.char_indices().find(|(_, c)| !charset.allows(*c)) {
+            let outside = if value.is_ascii() {
+                value
+                    .bytes()
+                    .position(|b| !charset.allows(char::from(b)))
+                    .map(|pos| (pos, char::from(value.as_bytes()[pos])))
+            } else {
+                value.char_indices().find(|(_, c)| !charset.allows(*c))
+            };
+            if let Some((pos, c)) = outside {
                 let what = describe_char(c, pos, rules.sensitive);
                 self.push(field, "charset", format!("{what}; only {charset} are allowed"));
             }

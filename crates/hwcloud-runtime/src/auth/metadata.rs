@@ -92,7 +92,8 @@ impl MetadataSource {
         if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.renew_at) {
             return Ok(cached.key.clone());
         }
-        let fresh = self.fetch(base).await.map_err(|why| {
+        // Boxed: the fetch is rare, and inline it would enlarge every call's future (see `Client::call`).
+        let fresh = Box::pin(self.fetch(base)).await.map_err(|why| {
             Error::Config(format!(
                 "no credentials: {}, and the ECS metadata service at {base} {why}. Give credentials in code, in \
                  HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK or in a profile file; on a cloud server, attach an agency",

@@ -73,7 +73,8 @@ impl TokenSource {
         if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.renew_at) {
             return Ok(cached.token.clone());
         }
-        let fresh = self.fetch(client).await?;
+        // Boxed: the fetch is rare, and inline it would enlarge every call's future (see `Client::call`).
+        let fresh = Box::pin(self.fetch(client)).await?;
         let token = fresh.token.clone();
         *cache = Some(fresh);
         Ok(token)
@@ -87,7 +88,7 @@ impl TokenSource {
             return Ok(cached.token.clone());
         }
         *cache = None;
-        let fresh = self.fetch(client).await?;
+        let fresh = Box::pin(self.fetch(client)).await?;
         let token = fresh.token.clone();
         *cache = Some(fresh);
         Ok(token)

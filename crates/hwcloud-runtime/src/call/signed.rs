@@ -70,7 +70,11 @@ impl Client {
     pub async fn prepare_signed(&self, request: Request) -> Result<SignedRequest, Error> {
         let timeouts = self.inner.timeouts;
         let prepared: Prepared = self.prepare(request, Instant::now(), timeouts)?;
-        let (headers, _) = self.authorize(&prepared, true, None).await?;
+        let credential = match self.held_credential(true)? {
+            Some(credential) => credential,
+            None => self.fetched_credential(None).await?,
+        };
+        let (headers, _) = self.authorize(&prepared, credential)?;
         Ok(SignedRequest { method: prepared.op.method, url: prepared.url, headers, body: prepared.body })
     }
 }
