@@ -3,7 +3,10 @@
 //! run. See BENCHMARKS.md for what each row means and the latest results.
 
 mod alloc;
+mod cli;
+mod emulated;
 mod measure;
+mod peers;
 mod raw;
 mod server;
 
@@ -27,7 +30,12 @@ const LIMIT: i32 = 100;
 fn main() -> ExitCode {
     let mut plan = Plan { rounds: 30, iters: 200 };
     let mut profile = None;
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut with_peers = true;
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "--no-peers") {
+        args.remove(at);
+        with_peers = false;
+    }
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let value = it.next();
@@ -38,8 +46,10 @@ fn main() -> ExitCode {
             ("--profile", _) if value.is_some_and(|v| PROFILE_CASES.contains(&v.as_str())) => profile = value.cloned(),
             _ => {
                 eprintln!(
-                    "usage: hwcloud-bench [--rounds N (default 30)] [--iters N (default 200)] [--profile CASE]\n\
-                     --profile runs only CASE (one of {}) for `--rounds` x `--iters` calls, for perf/callgrind",
+                    "usage: hwcloud-bench [--rounds N (default 30)] [--iters N (default 200)] [--profile CASE] \
+                     [--no-peers]\n\
+                     --profile runs only CASE (one of {}) for `--rounds` x `--iters` calls, for perf/callgrind\n\
+                     --no-peers leaves out the Python SDK, the emulator and the `hwc` start-up figures",
                     PROFILE_CASES.join(", ")
                 );
                 return ExitCode::from(2);
@@ -63,7 +73,14 @@ fn main() -> ExitCode {
     rt.block_on(request_building(&server, plan, &mut table));
     pager_memory(&rt, &server, &mut table);
     rt.block_on(concurrency(&server, plan, &mut table));
+    let emulator = with_peers.then(emulated::start);
+    if let Some(emulator) = &emulator {
+        python_sdk(&rt, &server, emulator, &mut table);
+    }
     table.print();
+    if with_peers {
+        cli::print_startup_and_size();
+    }
     let (answered, refused) =
         (server.stats.answered.load(Ordering::Relaxed), server.stats.refused.load(Ordering::Relaxed));
     println!("\nserver: {answered} requests answered, {refused} refused (AK/SK checked with sign::verify)");
@@ -109,7 +126,29 @@ async fn raw_import(r: &Raw) {
     assert!(request_id.is_some());
 }
 
-const PROFILE_CASES: &[&str] = &["gen-list1", "raw-list1", "gen-list100", "raw-list100", "gen-import", "raw-import"];
+const PROFILE_CASES: &[&str] =
+    &["gen-list1", "raw-list1", "gen-list100", "raw-list100", "gen-import", "raw-import", "rt-send", "raw-send"];
+
+/// The runtime alone: [`hwcloud::runtime::Client::send`] of a request built by hand (no builder, validation or
+/// decoding), the same as `raw_send` does with reqwest.
+async fn runtime_send(c: &hwcloud::Client) {
+    let mut request = hwcloud::runtime::Request::new(&LIST_OPERATION, format!("/v2/{PROJECT}/graphs/g1/backups"));
+    request.query.push(("limit", LIMIT.to_string()));
+    request.query.push(("offset", "0".into()));
+    request.project_id = Some(PROJECT.into());
+    let raw = c.runtime().send(request).await.expect("runtime send");
+    assert!(raw.request_id.is_some() && !raw.body.is_empty());
+    black_box(raw);
+}
+
+/// The hand-written side of [`runtime_send`]: the request sent and its body read, not decoded.
+async fn raw_send(r: &Raw) {
+    let path = format!("/v2/{PROJECT}/graphs/g1/backups");
+    let query = format!("limit={LIMIT}&offset=0");
+    let (body, request_id) = r.send(reqwest::Method::GET, path, query, bytes::Bytes::new()).await.expect("raw send");
+    assert!(request_id.is_some() && !body.is_empty());
+    black_box(body);
+}
 
 /// One side of one per-call comparison, `calls` times, token auth: what `--profile` runs under a profiler.
 async fn profile_case(server: &Server, case: &str, calls: usize) {
@@ -123,7 +162,10 @@ async fn profile_case(server: &Server, case: &str, calls: usize) {
             "gen-list100" => gen_list(&c, "g100", 100).await,
             "raw-list100" => raw_list(&r, "g100", 100).await,
             "gen-import" => gen_import(&c).await,
-            _ => raw_import(&r).await,
+            "rt-send" => runtime_send(&c).await,
+            "raw-send" => raw_send(&r).await,
+            "raw-import" => raw_import(&r).await,
+            other => unreachable!("{other} is not in PROFILE_CASES"),
         }
     }
     println!("{case}: {calls} calls, {} per call", time_text(started.elapsed().as_nanos() as f64 / calls as f64));
@@ -234,6 +276,9 @@ async fn request_building(server: &Server, plan: Plan, table: &mut Table) {
     };
     let name = "breakdown: builder + validate() + to_request() / hand-written format! of path and query";
     table.info(name, compare(plan, generated_side, hand_written_side).await);
+    let r = Raw::new(&server.base, &server.host, raw::Auth::Token);
+    let name = "breakdown: runtime Client::send of a prebuilt request / hand-written send (1 item, token, no decoding)";
+    table.info(name, compare(plan, async || runtime_send(&c).await, async || raw_send(&r).await).await);
 }
 
 /// Peak heap while walking N pages of 100 with `into_items()`, against fetching one such page with `send()`.
@@ -321,6 +366,98 @@ async fn concurrency(server: &Server, plan: Plan, table: &mut Table) {
         Some(pair.ratio <= 1.05),
         Some((pair.a_allocs / N as f64, pair.b_allocs / N as f64)),
     );
+}
+
+/// Rounds of the Python comparison; each round times `RUST_CALLS` generated calls, then `PYTHON_CALLS` SDK calls.
+const PEER_ROUNDS: usize = 7;
+const RUST_CALLS: usize = 600;
+const PYTHON_CALLS: usize = 150;
+
+/// The generated client against the official Python SDK on the same server, one call at a time and with 16 at once
+/// (16 SDK threads; 16 concurrent calls on the generated client's one thread): throughput, and its ratio per round.
+fn python_sdk(rt: &tokio::runtime::Runtime, server: &Server, emulator: &emulated::Emulated, table: &mut Table) {
+    let python = match peers::python() {
+        Ok(python) => python,
+        Err(why) => {
+            eprintln!("hwcloud-bench: no Python SDK comparison: {why}");
+            return;
+        }
+    };
+    let lean = generated(server, Credentials::ak_sk(AK, SK));
+    let listed = rt.block_on(emulator.client.ges().list_graph_backups().graph_id(&emulator.graph).send());
+    let emulated_items = listed.expect("the emulator lists the graph's backups").backup_list().len();
+    let lean_target =
+        peers::Target { endpoint: &server.base, project: PROJECT, ak: AK, sk: SK, graph: "g1", items: 1 };
+    let emulated_target = peers::Target {
+        endpoint: &emulator.ges,
+        project: &emulator.project,
+        ak: hwcloud_emulator::DEFAULT_AK,
+        sk: hwcloud_emulator::DEFAULT_SK,
+        graph: &emulator.graph,
+        items: emulated_items,
+    };
+    let cases = [("lean server", &lean, &lean_target), ("emulator", &emulator.client, &emulated_target)];
+    for (server_name, client, target) in cases {
+        for parallel in [1usize, 16] {
+            let mut sdk = match peers::Sdk::start(&python, target, parallel) {
+                Ok(sdk) => sdk,
+                Err(why) => {
+                    eprintln!("hwcloud-bench: the Python SDK did not start against the {server_name}: {why}");
+                    return;
+                }
+            };
+            rt.block_on(rust_calls(client, target, RUST_CALLS / 10, parallel));
+            let (mut rust, mut python, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for _ in 0..PEER_ROUNDS {
+                let rust_per_s = rt.block_on(rust_calls(client, target, RUST_CALLS, parallel));
+                let python_per_s = match sdk.run(PYTHON_CALLS) {
+                    Ok(seconds) => PYTHON_CALLS as f64 / seconds,
+                    Err(why) => {
+                        eprintln!("hwcloud-bench: the Python SDK failed against the {server_name}: {why}");
+                        return;
+                    }
+                };
+                rust.push(rust_per_s);
+                python.push(python_per_s);
+                ratios.push(rust_per_s / python_per_s);
+            }
+            let how = if parallel == 1 { "one at a time".to_owned() } else { format!("{parallel} at once") };
+            let name = format!(
+                "list_graph_backups ({} item(s), AK/SK), {how}, {server_name}: generated Rust / official Python SDK \
+                 (throughput)",
+                target.items
+            );
+            let ratio = measure::quantile(&mut ratios.clone(), 0.5);
+            let (q1, q3) = (measure::quantile(&mut ratios.clone(), 0.25), measure::quantile(&mut ratios, 0.75));
+            let per_s = |v: &mut Vec<f64>| format!("{:.0} calls/s", measure::quantile(v, 0.5));
+            let goal = parallel == 1 && server_name == "lean server";
+            table.row(
+                &name,
+                per_s(&mut rust),
+                per_s(&mut python),
+                format!("{ratio:.1}x ({q1:.1}-{q3:.1})"),
+                if goal { ">= 10x".into() } else { "n/a".into() },
+                goal.then_some(ratio >= 10.0),
+            );
+        }
+    }
+}
+
+/// Calls per second of `calls` generated calls against `target` (rounded down to a multiple of `parallel`),
+/// `parallel` at a time on this thread.
+async fn rust_calls(client: &hwcloud::Client, target: &peers::Target<'_>, calls: usize, parallel: usize) -> f64 {
+    let each = (calls / parallel).max(1);
+    let started = std::time::Instant::now();
+    let worker = async || {
+        for _ in 0..each {
+            let out = client.ges().list_graph_backups().graph_id(target.graph).limit(LIMIT).offset(0).send().await;
+            let out = out.expect("generated list");
+            assert_eq!(out.backup_list().len(), target.items);
+            assert!(out.request_id().is_some());
+        }
+    };
+    futures::future::join_all((0..parallel).map(|_| worker())).await;
+    (each * parallel) as f64 / started.elapsed().as_secs_f64()
 }
 
 fn ratio_text(p: &Pair) -> String {

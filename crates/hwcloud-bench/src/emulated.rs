@@ -1,0 +1,41 @@
+//! The emulator as a second server for the peer comparison: started in this process on its own thread and
+//! current-thread runtime (like the lean server), so that it competes with the clients for the cores but not for
+//! their runtime.
+
+use hwcloud::runtime::Credentials;
+
+/// A running emulator and a generated client aimed at its GES endpoint with AK/SK.
+pub struct Emulated {
+    /// The GES base URL.
+    pub ges: String,
+    pub project: String,
+    pub graph: String,
+    pub client: hwcloud::Client,
+}
+
+/// Starts the emulator with its defaults; it serves until the process ends.
+pub fn start() -> Emulated {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("bench-emulator".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("emulator runtime");
+            rt.block_on(async move {
+                let emulator = hwcloud_emulator::Emulator::builder().start().await.expect("the emulator starts");
+                let started = (emulator.ges_url(), emulator.project_id(), emulator.graph_id().to_owned());
+                tx.send(started).expect("main thread waits");
+                // Kept alive (and serving) until the process exits.
+                std::future::pending::<()>().await;
+                drop(emulator);
+            });
+        })
+        .expect("spawn the emulator thread");
+    let (ges, project, graph) = rx.recv().expect("the emulator starts");
+    let client = hwcloud::Client::builder()
+        .credentials(Credentials::ak_sk(hwcloud_emulator::DEFAULT_AK, hwcloud_emulator::DEFAULT_SK))
+        .project_id(&project)
+        .endpoint("ges", &ges)
+        .build()
+        .expect("client aimed at the emulator");
+    Emulated { ges, project, graph, client }
+}
