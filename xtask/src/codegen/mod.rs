@@ -1,11 +1,14 @@
 //! `cargo xtask codegen`: writes `crates/hwcloud/src/**` from the checked spec.
 
+mod checks;
+mod doc_example;
 mod docs;
 mod examples;
 mod lifecycle;
 mod model;
 mod names;
 mod operation;
+mod request_types;
 mod rules;
 
 use std::collections::BTreeMap;
