@@ -21,6 +21,7 @@
 mod auth;
 mod clock;
 mod config;
+mod contents;
 mod errors;
 mod faults;
 mod fixture;
@@ -28,6 +29,7 @@ mod geminidb;
 mod ges;
 mod iam;
 mod ids;
+mod inspect;
 mod jobs;
 mod metadata;
 mod metrics;
@@ -42,7 +44,9 @@ pub use config::{
     DEFAULT_JOB_DURATION, DEFAULT_METADATA_CREDENTIAL_TTL, DEFAULT_PROJECT_ID, DEFAULT_REGION, DEFAULT_SK,
     DEFAULT_TAURUSDB_INSTANCE_ID,
 };
+pub use contents::Dataset;
 pub use faults::FaultConfig;
 pub use fixture::FixtureError;
+pub use inspect::{ResourceData, DATA_PATH};
 pub use metadata::MetadataTokens;
 pub use server::Emulator;
