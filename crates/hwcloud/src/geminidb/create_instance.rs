@@ -39,6 +39,20 @@
 //! # }
 //! ```
 //!
+//! # Errors
+//!
+//! Besides what can go wrong with any call (see [`Error`](crate::Error)), the documentation names these
+//! service errors for this operation; [`Error::solution`](crate::Error::solution) returns the advice.
+//!
+//! | Code | HTTP | Meaning | What to do |
+//! |---|---|---|---|
+//! | `DBS.200002` | 404 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//! | `DBS.201028` | 403 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant and whether the instance exists. |
+//! | `DBS.201214` | 400 | The backup file does not exist. (Backup file not found.) The backup does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the backup file exists and matches the instance. |
+//! | `DBS.201501` | 400 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant, whether the instance name or ID is correct, and whether the instance exists. |
+//! | `DBS.201502` | 400 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant, whether the instance name or ID is correct, and whether the instance exists. |
+//! | `DBS.280110` | 400 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant, whether the instance name or ID is correct, and whether the instance exists. |
+//!
 //! Status codes: See Status Codes.
 //!
 //! Documented in "Creating an Instance".
@@ -67,7 +81,7 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     path_template: "/v3/{project_id}/instances",
     success: &[202],
     idempotent: false,
-    not_found: &[],
+    not_found: &["DBS.200002", "DBS.201028", "DBS.201214", "DBS.201501", "DBS.201502", "DBS.280110"],
 };
 
 /// The parameters of one `create_instance` call.

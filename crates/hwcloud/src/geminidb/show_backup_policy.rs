@@ -25,6 +25,19 @@
 //! # }
 //! ```
 //!
+//! # Errors
+//!
+//! Besides what can go wrong with any call (see [`Error`](crate::Error)), the documentation names these
+//! service errors for this operation; [`Error::solution`](crate::Error::solution) returns the advice.
+//!
+//! | Code | HTTP | Meaning | What to do |
+//! |---|---|---|---|
+//! | `DBS.200002` | 404 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//! | `DBS.201028` | 403 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant and whether the instance exists. |
+//! | `DBS.201501` | 400 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant, whether the instance name or ID is correct, and whether the instance exists. |
+//! | `DBS.201502` | 400 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant, whether the instance name or ID is correct, and whether the instance exists. |
+//! | `DBS.280110` | 400 | The DB instance does not exist. (Instance not found.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance belongs to the tenant, whether the instance name or ID is correct, and whether the instance exists. |
+//!
 //! Status codes: See Status Codes.
 //!
 //! Documented in "Querying an Automated Backup Policy".
@@ -47,7 +60,7 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     path_template: "/v3.1/{project_id}/instances/{instance_id}/backups/policy",
     success: &[200],
     idempotent: true,
-    not_found: &[],
+    not_found: &["DBS.200002", "DBS.201028", "DBS.201501", "DBS.201502", "DBS.280110"],
 };
 
 /// The parameters of one `show_backup_policy` call.

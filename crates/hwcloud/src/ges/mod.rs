@@ -41,6 +41,7 @@
 //! - Error code `GES.7008`: Solution translated from the Chinese copy (Job不能重复执行停止操作).
 //! - Error code `GES.7009`: The Chinese copy's description and solution only repeat the message (Job操作不支持).
 //! - Error code `GES.7010`: Solution translated from the Chinese copy (请检查图模式文件和边、点数据集文件是否匹配).
+//! - Error code `GES.7015`: From the 400 example of the API Explorer definition of starting a graph (StartGraph, the v1 variant of start_graph): the answer when the graph is in no state it can be started from, such as Running. The console guide says a running graph cannot be started.
 //! - Error code `GES.7024`: From the 400 example of Deleting a Backup.
 //! - Error code `GES.7049`: From the 400 examples of Exporting and Importing a Backup (2025 versions), which name the missing parameter in the message ("The parameter \[import_path\] is not exist." on the import page).
 //! - Error code `GES.8013`: From the API Explorer definition of ExportBackup2. The service-plane table gives GES.8013 another meaning.

@@ -31,6 +31,8 @@
 //!
 //! | Code | HTTP | Meaning | What to do |
 //! |---|---|---|---|
+//! | `GES.7000` | 400 | The graph does not exist or has been deleted. The graph does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | 1. Call the graph query API to query all graphs. 2. Check whether the project ID or graph ID in the URL is correct. |
+//! | `GES.7024` | 400 | The graph backup does not exist or has been deleted. The backup does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. |  |
 //! | `GES.7006` | 400 | An internal error occurs in the underlying service of the graph engine. | Try again later or contact technical support. |
 //!
 //! # Status codes
@@ -63,7 +65,7 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     path_template: "/v2/{project_id}/graphs/{graph_id}/start",
     success: &[200],
     idempotent: false,
-    not_found: &[],
+    not_found: &["GES.7000", "GES.7024"],
 };
 
 /// The parameters of one `start_graph` call.

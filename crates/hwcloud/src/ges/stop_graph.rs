@@ -34,6 +34,7 @@
 //!
 //! | Code | HTTP | Meaning | What to do |
 //! |---|---|---|---|
+//! | `GES.7000` | 400 | The graph does not exist or has been deleted. The graph does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | 1. Call the graph query API to query all graphs. 2. Check whether the project ID or graph ID in the URL is correct. |
 //! | `GES.7001` | 400 | The graph is not running. | 1. Call the graph query API to query all graphs. 2. View the graph list returned in the preceding step and check whether the graph status corresponding to the graph ID in the URL is 200. |
 //!
 //! # Status codes
@@ -65,7 +66,7 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     path_template: "/v2/{project_id}/graphs/{graph_id}/stop",
     success: &[200],
     idempotent: false,
-    not_found: &[],
+    not_found: &["GES.7000"],
 };
 
 /// The parameters of one `stop_graph` call.

@@ -30,6 +30,18 @@
 //! # }
 //! ```
 //!
+//! # Errors
+//!
+//! Besides what can go wrong with any call (see [`Error`](crate::Error)), the documentation names these
+//! service errors for this operation; [`Error::solution`](crate::Error::solution) returns the advice.
+//!
+//! | Code | HTTP | Meaning | What to do |
+//! |---|---|---|---|
+//! | `DBS.200002` | 404 | The DB instance does not exist. The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//! | `DBS.200045` | 404 | The DB instance does not exist. The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//! | `DBS.200408` | 404 | The DB instance does not exist. (The instance does not exist or has been deleted.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//! | `DBS.201010` | 404 | The backup information does not exist. The backup does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the backup exists and matches the instance. |
+//!
 //! Status codes: For details, see Status Codes.
 //!
 //! Documented in "Restoring Data to the Original Instance or an Existing Instance", <https://support.huaweicloud.com/intl/en-us/api-taurusdb/RestoreOldInstance.html> (updated 2026-01-05 GMT+08:00).
@@ -50,7 +62,7 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     path_template: "/v3/{project_id}/instances/restore",
     success: &[200],
     idempotent: false,
-    not_found: &[],
+    not_found: &["DBS.200002", "DBS.200045", "DBS.200408", "DBS.201010"],
 };
 
 /// The parameters of one `restore_instance` call.

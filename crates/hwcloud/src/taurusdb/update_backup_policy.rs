@@ -29,6 +29,17 @@
 //! # }
 //! ```
 //!
+//! # Errors
+//!
+//! Besides what can go wrong with any call (see [`Error`](crate::Error)), the documentation names these
+//! service errors for this operation; [`Error::solution`](crate::Error::solution) returns the advice.
+//!
+//! | Code | HTTP | Meaning | What to do |
+//! |---|---|---|---|
+//! | `DBS.200002` | 404 | The DB instance does not exist. The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//! | `DBS.200045` | 404 | The DB instance does not exist. The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//! | `DBS.200408` | 404 | The DB instance does not exist. (The instance does not exist or has been deleted.) The instance does not exist: [`is_not_found()`](crate::Error::is_not_found) is true. | Check whether the instance and its ID are correct and whether the instance exists. |
+//!
 //! Status codes: For details, see Status Codes.
 //!
 //! Documented in "Modifying an Automated Backup Policy".
@@ -52,7 +63,7 @@ pub static OPERATION: hwcloud_runtime::OperationSpec = hwcloud_runtime::Operatio
     path_template: "/v3/{project_id}/instances/{instance_id}/backups/policy/update",
     success: &[200],
     idempotent: true,
-    not_found: &[],
+    not_found: &["DBS.200002", "DBS.200045", "DBS.200408"],
 };
 
 /// The parameters of one `update_backup_policy` call.
