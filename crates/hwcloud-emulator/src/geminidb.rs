@@ -343,7 +343,7 @@ async fn create_new_instance(
         None => (Dataset::default(), "CreateInstance"),
         Some(info) => (restored_data(&mut cloud, info)?, "RestoreNewInstance"),
     };
-    let resource = Resource { id: crate::ids::db_backup_id("in06"), name: parsed.name.clone() };
+    let resource = Resource { id: crate::ids::db_instance_id("in06"), name: parsed.name.clone() };
     let timeline = cloud.new_timeline(None);
     let job_id = crate::ids::uuid();
     let job = Job {
@@ -396,7 +396,13 @@ async fn restore_times(State(app): State<AppState>, path: PathResult, RawQuery(r
     (input.start_time, input.end_time) = (q.get("start_time"), q.get("end_time"));
     (input.offset, input.limit) = (q.int("offset")?, q.int("limit")?);
     ApiError::check(S, input.validate())?;
-    let (start, end) = job_window(&input.start_time, &input.end_time)?;
+    let parse = |field: &str, text: &Option<String>| match text {
+        None => Ok(None),
+        Some(text) => crate::clock::parse_with_offset(text)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(S, &format!("`{field}` must be formatted yyyy-mm-ddThh:mm:ssZ."))),
+    };
+    let (start, end) = (parse("start_time", &input.start_time)?, parse("end_time", &input.end_time)?);
     let now = OffsetDateTime::now_utc();
     let start = crate::clock::millis(start.unwrap_or(now - time::Duration::days(1)));
     let end = crate::clock::millis(end.unwrap_or(now));

@@ -412,7 +412,7 @@ async fn create_new_instance(State(app): State<AppState>, path: PathResult, body
             (data, "RestoreGaussDBforMySQLNewInstance")
         }
     };
-    let resource = Resource { id: crate::ids::db_backup_id("in07"), name: parsed.name.clone() };
+    let resource = Resource { id: crate::ids::db_instance_id("in07"), name: parsed.name.clone() };
     let (job_id, timeline) = start_job(&mut cloud, &resource, job_name);
     cloud.add_resource(S, resource.clone(), Contents::arriving(data, timeline));
     let strategy = &parsed.backup_strategy;
