@@ -252,15 +252,17 @@ fn serde_attrs(f: &RustField<'_>) -> TokenStream {
     }
 }
 
-/// A serde struct for a table, with accessors. `extra` adds private fields (response metadata). `sealed` structs are
-/// `#[non_exhaustive]` even with mandatory fields: they are built with their constructor.
+/// A serde struct for a table, with accessors. `extra` adds private fields (response metadata). A table sent in
+/// requests comes with `request_methods` (its constructor and `with_` methods), which it is built with: it is
+/// `#[non_exhaustive]` even with mandatory fields.
 pub fn struct_tokens(
     name: &Ident,
     doc: &[String],
     fields: &[RustField<'_>],
     extra: TokenStream,
-    sealed: bool,
+    request_methods: Option<TokenStream>,
 ) -> TokenStream {
+    let sealed = request_methods.is_some();
     let has_mandatory = fields.iter().any(|f| !f.optional);
     let decls = fields.iter().map(|f| {
         let doc = docs::attrs(&docs::field_doc(f.field));
@@ -287,7 +289,7 @@ pub fn struct_tokens(
         quote! {}
     };
     let accessors: Vec<TokenStream> = fields.iter().map(accessor).collect();
-    let accessors = (!accessors.is_empty()).then(|| quote! { impl #name { #(#accessors)* } });
+    let methods = (!accessors.is_empty() || sealed).then(|| quote! { impl #name { #(#accessors)* #request_methods } });
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -297,7 +299,7 @@ pub fn struct_tokens(
             #extra
         }
         #debug_impl
-        #accessors
+        #methods
     }
 }
 
@@ -497,7 +499,6 @@ fn type_def(ctx: &Ctx<'_>, name: &str, t: &TypeDef) -> TokenStream {
         doc.push(String::new());
         doc.push("Sent in requests: build one with [`new`](Self::new) and the `with_` methods.".to_owned());
     }
-    let tokens = struct_tokens(&ident, &doc, &fields, quote! {}, request);
     let methods = request.then(|| super::request_types::methods(ctx, name, t));
-    quote! { #tokens #methods }
+    struct_tokens(&ident, &doc, &fields, quote! {}, methods)
 }

@@ -477,7 +477,7 @@ fn request_body(op: &Op<'_>) -> TokenStream {
         op.o.operation,
         docs::escape(&table)
     )];
-    let tokens = struct_tokens(ident, &doc, &fields, quote! {}, false);
+    let tokens = struct_tokens(ident, &doc, &fields, quote! {}, None);
     let siblings: Vec<&RustField<'_>> = fields.iter().collect();
     let site = Site::top();
     let checks: Vec<TokenStream> = fields
@@ -521,7 +521,7 @@ fn output_struct(op: &Op<'_>) -> TokenStream {
         }
     }
     let tokens =
-        struct_tokens(output, &doc, &fields, quote! { #[serde(skip)] meta: hwcloud_runtime::ResponseMeta, }, false);
+        struct_tokens(output, &doc, &fields, quote! { #[serde(skip)] meta: hwcloud_runtime::ResponseMeta, }, None);
     quote! {
         #tokens
         impl #output {

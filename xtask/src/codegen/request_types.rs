@@ -54,7 +54,7 @@ pub fn checked<'a>(ctx: &Ctx<'a>) -> BTreeSet<&'a str> {
         .collect()
 }
 
-/// `new`, the `with_` methods and `check_rules` of a request table.
+/// `new`, the `with_` methods and `check_rules` of a request table, for its `impl` block.
 pub fn methods(ctx: &Ctx<'_>, name: &str, t: &TypeDef) -> TokenStream {
     let ident = format_ident!("{}", ctx.rust_names[name]);
     let fields: Vec<RustField<'_>> = t.fields.iter().map(|f| RustField::new(ctx, f)).collect();
@@ -62,11 +62,9 @@ pub fn methods(ctx: &Ctx<'_>, name: &str, t: &TypeDef) -> TokenStream {
     let setters = fields.iter().filter(|f| f.optional).map(with_method);
     let check = ctx.checked_types.contains(name).then(|| check_rules(ctx, &ctx.rust_names[name], &fields));
     quote! {
-        impl #ident {
-            #constructor
-            #(#setters)*
-            #check
-        }
+        #constructor
+        #(#setters)*
+        #check
     }
 }
 

@@ -42,9 +42,7 @@ impl BackupPolicy {
     pub fn period(&self) -> Option<&str> {
         self.period.as_deref()
     }
-}
 
-impl BackupPolicy {
     /// A `BackupPolicy` with its mandatory fields (`keep_days`); the `with_` methods set the others.
     pub fn new(keep_days: i32) -> Self {
         BackupPolicy { keep_days, start_time: None, period: None }
@@ -133,9 +131,7 @@ impl BackupStrategy {
     pub fn keep_days(&self) -> Option<&str> {
         self.keep_days.as_deref()
     }
-}
 
-impl BackupStrategy {
     /// A `BackupStrategy` with its mandatory fields (`start_time`); the `with_` methods set the others.
     pub fn new(start_time: impl Into<String>) -> Self {
         BackupStrategy { start_time: start_time.into(), keep_days: None }
@@ -374,9 +370,7 @@ impl Flavor {
     pub fn spec_code(&self) -> &str {
         &self.spec_code
     }
-}
 
-impl Flavor {
     /// A `Flavor` with its mandatory fields (`num`, `size`, `storage`, `spec_code`); the `with_` methods set the others.
     pub fn new(
         num: impl Into<String>,
@@ -500,9 +494,7 @@ impl InstanceDatastore {
     pub fn storage_engine(&self) -> &crate::geminidb::types::InstanceDatastoreStorageEngine {
         &self.storage_engine
     }
-}
 
-impl InstanceDatastore {
     /// A `Datastore` with its mandatory fields (`type`, `version`, `storage_engine`); the `with_` methods set the others.
     pub fn new(
         r#type: impl Into<crate::geminidb::types::InstanceDatastoreType>,
@@ -783,9 +775,7 @@ impl RestoreInfo {
     pub fn restore_time_parsed(&self) -> Option<hwcloud_runtime::time::OffsetDateTime> {
         hwcloud_runtime::timestamp::unix_ms(self.restore_time()?)
     }
-}
 
-impl RestoreInfo {
     /// An empty `RestoreInfo`; set what the request needs with the `with_` methods.
     pub fn new() -> Self {
         RestoreInfo { backup_id: None, source_instance_id: None, restore_time: None }

@@ -272,9 +272,7 @@ impl CreateRestoreDatabaseTableInfo {
     pub fn tables(&self) -> &[crate::taurusdb::types::CreateRestoreTableInfo] {
         &self.tables
     }
-}
 
-impl CreateRestoreDatabaseTableInfo {
     /// A `CreateRestoreDatabaseTableInfo` with its mandatory fields (`database`, `tables`); the `with_` methods set the others.
     pub fn new(database: impl Into<String>, tables: Vec<crate::taurusdb::types::CreateRestoreTableInfo>) -> Self {
         CreateRestoreDatabaseTableInfo { database: database.into(), tables }
@@ -305,9 +303,7 @@ impl CreateRestoreTableInfo {
     pub fn new_name(&self) -> &str {
         &self.new_name
     }
-}
 
-impl CreateRestoreTableInfo {
     /// A `CreateRestoreTableInfo` with its mandatory fields (`old_name`, `new_name`); the `with_` methods set the others.
     pub fn new(old_name: impl Into<String>, new_name: impl Into<String>) -> Self {
         CreateRestoreTableInfo { old_name: old_name.into(), new_name: new_name.into() }
@@ -488,9 +484,7 @@ impl MysqlBackupPolicy {
     pub fn retention_num_backup_level1(&self) -> Option<i32> {
         self.retention_num_backup_level1
     }
-}
 
-impl MysqlBackupPolicy {
     /// A `MysqlBackupPolicy` with its mandatory fields (`start_time`, `keep_days`, `period`); the `with_` methods set the others.
     pub fn new(start_time: impl Into<String>, keep_days: i32, period: impl Into<String>) -> Self {
         MysqlBackupPolicy {
@@ -557,9 +551,7 @@ impl MysqlBackupStrategy {
     pub fn keep_days(&self) -> Option<&str> {
         self.keep_days.as_deref()
     }
-}
 
-impl MysqlBackupStrategy {
     /// A `MysqlBackupStrategy` with its mandatory fields (`start_time`); the `with_` methods set the others.
     pub fn new(start_time: impl Into<String>) -> Self {
         MysqlBackupStrategy { start_time: start_time.into(), keep_days: None }
@@ -679,9 +671,7 @@ impl MysqlChargeInfo {
     pub fn is_auto_pay(&self) -> Option<&str> {
         self.is_auto_pay.as_deref()
     }
-}
 
-impl MysqlChargeInfo {
     /// A `MysqlChargeInfo` with its mandatory fields (`charge_mode`); the `with_` methods set the others.
     pub fn new(charge_mode: impl Into<crate::taurusdb::types::ChargeMode>) -> Self {
         MysqlChargeInfo {
@@ -869,9 +859,7 @@ impl MysqlDatastoreInReq {
     pub fn kernel_version(&self) -> Option<&str> {
         self.kernel_version.as_deref()
     }
-}
 
-impl MysqlDatastoreInReq {
     /// A `MysqlDatastoreInReq` with its mandatory fields (`type`, `version`); the `with_` methods set the others.
     pub fn new(r#type: impl Into<crate::taurusdb::types::MysqlDatastoreInReqType>, version: impl Into<String>) -> Self {
         MysqlDatastoreInReq { r#type: r#type.into(), version: version.into(), kernel_version: None }
@@ -1129,9 +1117,7 @@ impl MysqlRestorePoint {
     pub fn restore_time_parsed(&self) -> Option<hwcloud_runtime::time::OffsetDateTime> {
         hwcloud_runtime::timestamp::unix_ms(self.restore_time()?)
     }
-}
 
-impl MysqlRestorePoint {
     /// A `MysqlRestorePoint` with its mandatory fields (`source_instance_id`); the `with_` methods set the others.
     pub fn new(source_instance_id: impl Into<String>) -> Self {
         MysqlRestorePoint {
@@ -1226,9 +1212,7 @@ impl MysqlTags {
     pub fn value(&self) -> &str {
         &self.value
     }
-}
 
-impl MysqlTags {
     /// A `MysqlTags` with its mandatory fields (`key`, `value`); the `with_` methods set the others.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         MysqlTags { key: key.into(), value: value.into() }
@@ -1267,9 +1251,7 @@ impl MysqlTdeInfo {
     pub fn encryption_type(&self) -> &crate::taurusdb::types::MysqlTdeInfoEncryptionType {
         &self.encryption_type
     }
-}
 
-impl MysqlTdeInfo {
     /// A `MysqlTdeInfo` with its mandatory fields (`enable_tde`, `encryption_type`); the `with_` methods set the others.
     pub fn new(
         enable_tde: bool,
@@ -1331,9 +1313,7 @@ impl MysqlVolume {
     pub fn r#type(&self) -> Option<&crate::taurusdb::types::MysqlVolumeType> {
         self.r#type.as_ref()
     }
-}
 
-impl MysqlVolume {
     /// An empty `MysqlVolume`; set what the request needs with the `with_` methods.
     pub fn new() -> Self {
         MysqlVolume { size: None, r#type: None }
@@ -1416,9 +1396,7 @@ impl MysqlVolumeAutoExpandPolicy {
     pub fn step_percent(&self) -> Option<i32> {
         self.step_percent
     }
-}
 
-impl MysqlVolumeAutoExpandPolicy {
     /// An empty `MysqlVolumeAutoExpandPolicy`; set what the request needs with the `with_` methods.
     pub fn new() -> Self {
         MysqlVolumeAutoExpandPolicy { limit_size: None, trigger_available_percent: None, step_percent: None }
