@@ -181,7 +181,7 @@ mod tests {
         let unset = cond("{ field: type, absent: true }");
         let enabled = cond("{ field: keep_days, not_equals: [0] }");
         assert_eq!(words(&[backup.clone(), unset.clone()]), "`type` is `backup`, or `type` is not set");
-        assert_eq!(words(&[enabled.clone()]), "`keep_days` is set and is not `0`");
+        assert_eq!(words(std::slice::from_ref(&enabled)), "`keep_days` is set and is not `0`");
         let object = |json: &str| serde_json::from_str::<Json>(json).unwrap().as_object().cloned().unwrap();
         assert!(holds(&backup, &object(r#"{"type": "backup"}"#)));
         assert!(!holds(&backup, &object(r#"{"type": "timestamp"}"#)));
