@@ -192,9 +192,9 @@
 //!
 //! | module (feature) | service | operations |
 //! |---|---|---|
-//! | [`geminidb`] | GeminiDB | [`create_backup`](geminidb::create_backup), [`delete_backup`](geminidb::delete_backup), [`list_backups`](geminidb::list_backups), [`list_jobs`](geminidb::list_jobs) |
-//! | [`ges`] | Graph Engine Service (GES) | [`create_backup`](ges::create_backup), [`delete_backup`](ges::delete_backup), [`export_backup`](ges::export_backup), [`import_backup`](ges::import_backup), [`list_backups`](ges::list_backups), [`list_graph_backups`](ges::list_graph_backups), [`show_job`](ges::show_job) |
-//! | [`taurusdb`] | TaurusDB | [`create_backup`](taurusdb::create_backup), [`delete_backup`](taurusdb::delete_backup), [`list_backups`](taurusdb::list_backups), [`show_job`](taurusdb::show_job) |
+//! | [`geminidb`] | GeminiDB | [`create_backup`](geminidb::create_backup), [`create_instance`](geminidb::create_instance), [`delete_backup`](geminidb::delete_backup), [`list_backups`](geminidb::list_backups), [`list_jobs`](geminidb::list_jobs), [`list_restore_times`](geminidb::list_restore_times), [`set_backup_policy`](geminidb::set_backup_policy), [`show_backup_policy`](geminidb::show_backup_policy), [`show_backup_policy_v3`](geminidb::show_backup_policy_v3) |
+//! | [`ges`] | Graph Engine Service (GES) | [`create_backup`](ges::create_backup), [`delete_backup`](ges::delete_backup), [`export_backup`](ges::export_backup), [`import_backup`](ges::import_backup), [`list_backups`](ges::list_backups), [`list_graph_backups`](ges::list_graph_backups), [`show_job`](ges::show_job), [`start_graph`](ges::start_graph), [`stop_graph`](ges::stop_graph) |
+//! | [`taurusdb`] | TaurusDB | [`create_backup`](taurusdb::create_backup), [`create_instance`](taurusdb::create_instance), [`delete_backup`](taurusdb::delete_backup), [`list_backups`](taurusdb::list_backups), [`list_restorable_tables`](taurusdb::list_restorable_tables), [`restore_instance`](taurusdb::restore_instance), [`restore_tables`](taurusdb::restore_tables), [`show_backup_policy`](taurusdb::show_backup_policy), [`show_job`](taurusdb::show_job), [`show_restore_time`](taurusdb::show_restore_time), [`update_backup_policy`](taurusdb::update_backup_policy) |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
