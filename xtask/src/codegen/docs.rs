@@ -120,7 +120,8 @@ pub fn rule_phrases(field: &Field) -> Vec<String> {
         (None, Some(max)) => facts.push(format!("at most {max}")),
         (None, None) => {}
     }
-    if let Some(default) = &field.rules.default {
+    // The documented Default value paragraph, when there is one, already says it.
+    if let Some(default) = field.rules.default.as_ref().filter(|_| useful(&field.default_value).is_none()) {
         let shown = serde_yaml::to_string(default).unwrap_or_default();
         facts.push(format!("the service's default is `{}`", shown.trim()));
     }

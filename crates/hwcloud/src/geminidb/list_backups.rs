@@ -96,7 +96,7 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** Instance
     ///
-    /// Optional; the service's default is `Instance`; one of `Instance`, `DatabaseTable`; sent as the query parameter `type`.
+    /// Optional; one of `Instance`, `DatabaseTable`; sent as the query parameter `type`.
     pub r#type: Option<crate::geminidb::types::ListBackupsType>,
     /// Instance ID
     ///
@@ -316,7 +316,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** Instance
     ///
-    /// Optional; the service's default is `Instance`; one of `Instance`, `DatabaseTable`; sent as the query parameter `type`.
+    /// Optional; one of `Instance`, `DatabaseTable`; sent as the query parameter `type`.
     pub fn r#type(mut self, value: impl Into<crate::geminidb::types::ListBackupsType>) -> Self {
         self.input.r#type = Some(value.into());
         self

@@ -105,7 +105,7 @@ pub struct CreateInstanceInput {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub x_language: Option<crate::taurusdb::types::XLanguage>,
     /// Region ID. The value cannot be empty. For details, see Regions and Endpoints.
     ///
@@ -218,7 +218,7 @@ pub struct CreateInstanceInput {
     ///
     /// **Default value:** false
     ///
-    /// Optional; the service's default is `false`; sent as the request body field `enable_binlog`.
+    /// Optional; sent as the request body field `enable_binlog`.
     pub enable_binlog: Option<bool>,
     /// Storage autoscaling of a yearly/monthly instance.
     ///
@@ -779,7 +779,7 @@ impl<C> crate::OperationBuilder<CreateInstanceInput, C> {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub fn x_language(mut self, value: impl Into<crate::taurusdb::types::XLanguage>) -> Self {
         self.input.x_language = Some(value.into());
         self
@@ -1138,7 +1138,7 @@ impl<C> crate::OperationBuilder<CreateInstanceInput, C> {
     ///
     /// **Default value:** false
     ///
-    /// Optional; the service's default is `false`; sent as the request body field `enable_binlog`.
+    /// Optional; sent as the request body field `enable_binlog`.
     pub fn enable_binlog(mut self, value: bool) -> Self {
         self.input.enable_binlog = Some(value);
         self

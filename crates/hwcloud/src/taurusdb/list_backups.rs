@@ -94,7 +94,7 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** 0
     ///
-    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; at least 0; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub offset: Option<i32>,
     /// Number of records to be queried.
     ///
@@ -104,7 +104,7 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** 100
     ///
-    /// Optional; from 1 to 100; the service's default is `100`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; from 1 to 100; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub limit: Option<i32>,
     /// Query start time in the "yyyy-mm-ddThh:mm:ssZ" format.
     /// T is the separator between the calendar and the hourly notation of time. Z indicates the time zone offset. For example, if the time zone offset is one hour, the value of Z is +0100.
@@ -317,7 +317,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** 0
     ///
-    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; at least 0; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub fn offset(mut self, value: i32) -> Self {
         self.input.offset = Some(value);
         self
@@ -337,7 +337,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** 100
     ///
-    /// Optional; from 1 to 100; the service's default is `100`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; from 1 to 100; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self

@@ -83,7 +83,7 @@ pub struct ShowJobInput {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub x_language: Option<crate::taurusdb::types::XLanguage>,
 }
 
@@ -211,7 +211,7 @@ impl<C> crate::OperationBuilder<ShowJobInput, C> {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub fn x_language(mut self, value: impl Into<crate::taurusdb::types::XLanguage>) -> Self {
         self.input.x_language = Some(value.into());
         self

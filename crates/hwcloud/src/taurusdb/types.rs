@@ -1338,7 +1338,7 @@ impl MysqlVolume {
     ///
     /// **Default value:** DL6
     ///
-    /// The service's default is `DL6`; one of `DL6`, `DL5`.
+    /// One of `DL6`, `DL5`.
     pub fn with_type(mut self, value: impl Into<crate::taurusdb::types::MysqlVolumeType>) -> Self {
         self.r#type = Some(value.into());
         self

@@ -14,7 +14,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "X_LANGUAGE",
         help: "Request language type.",
-        long_help: "Request language type.\n\nRange: en-us, zh-cn\n\nDefault value: en-us\n\nOptional; the service's default is en-us; sent as the header `X-Language`.\n\nValues:\n  en-us\n  zh-cn",
+        long_help: "Request language type.\n\nRange: en-us, zh-cn\n\nDefault value: en-us\n\nOptional; sent as the header `X-Language`.\n\nValues:\n  en-us\n  zh-cn",
     },
     Flag {
         long: "instance-region",
@@ -314,7 +314,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "TYPE",
         help: "Storage type.",
-        long_help: "Storage type.\n\nRange: - DL6: DL6 storage.\n- DL5: DL5 storage.\n\nDefault value: DL6\n\nOptional; the service's default is DL6; sent as the request body field\n`volume.type`.\n\nValues:\n  DL6: DL6 storage.\n  DL5: DL5 storage.",
+        long_help: "Storage type.\n\nRange: - DL6: DL6 storage.\n- DL5: DL5 storage.\n\nDefault value: DL6\n\nOptional; sent as the request body field `volume.type`.\n\nValues:\n  DL6: DL6 storage.\n  DL5: DL5 storage.",
     },
     Flag {
         long: "tags",
@@ -446,7 +446,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "ENABLE_BINLOG",
         help: "Whether to enable the local binlog.",
-        long_help: "Whether to enable the local binlog.\n\nRange: - true: enabled.\n- false: disabled.\n\nDefault value: false\n\nOptional; the service's default is false; sent as the request body field\n`enable_binlog`.",
+        long_help: "Whether to enable the local binlog.\n\nRange: - true: enabled.\n- false: disabled.\n\nDefault value: false\n\nOptional; sent as the request body field `enable_binlog`.",
     },
     Flag {
         long: "volume-auto-expand.limit-size",
