@@ -138,7 +138,7 @@ fn ctrl_c_while_waiting_exits_130_and_prints_the_command_that_resumes() {
         .unwrap();
     let stderr = child.stderr.take().unwrap();
     let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             let _ = send.send(line);
         }
@@ -156,6 +156,8 @@ fn ctrl_c_while_waiting_exits_130_and_prints_the_command_that_resumes() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(130));
+    // hwc has exited, so its stderr is at its end: wait for the reader to pass on every line.
+    reader.join().unwrap();
     let lines: Vec<String> = receive.try_iter().collect();
     let resume = lines.iter().find(|l| l.contains("wait-job")).unwrap_or_else(|| panic!("{lines:?}"));
     let words: Vec<&str> = resume.split_whitespace().collect();

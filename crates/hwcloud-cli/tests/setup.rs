@@ -22,7 +22,7 @@ fn help_shows_the_documented_parameter_text_grouped_by_location() {
         "--page-size <LIMIT>",
         "[alias: --limit]",
         "Maximum number of resources per page.",
-        "the service's default is 10",
+        "Default value: 10",
         "Starting position of the request.",
         "Documented in \"Listing Backups of a Graph (1.0.0)\"",
     ] {

@@ -36,9 +36,14 @@ pub(crate) fn parse_with_offset(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(utc.as_deref().unwrap_or(text), format).ok()
 }
 
-/// Milliseconds since the epoch (GES timestamps).
+/// Milliseconds since the epoch (GES timestamps, restore times).
 pub(crate) fn millis(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or_default()
+}
+
+/// The time of a millisecond timestamp, when it is one.
+pub(crate) fn from_millis(ms: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
 }
 
 #[cfg(test)]

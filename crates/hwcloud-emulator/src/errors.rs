@@ -102,6 +102,33 @@ impl ApiError {
         }
     }
 
+    /// The graph or instance a request names does not exist (each service's documented code).
+    pub(crate) fn resource_not_found(service: Service) -> Self {
+        match service {
+            Service::Ges => {
+                Self::new(service, StatusCode::BAD_REQUEST, "GES.7000", "The graph does not exist or has been deleted.")
+            }
+            _ => Self::new(service, StatusCode::NOT_FOUND, "DBS.200002", "The DB instance does not exist."),
+        }
+    }
+
+    /// A restore (or the creation) of the instance is still running (each service's documented code).
+    pub(crate) fn busy(service: Service) -> Self {
+        let status = match service {
+            Service::TaurusDb => StatusCode::CONFLICT,
+            _ => StatusCode::FORBIDDEN,
+        };
+        match service {
+            Service::Ges => Self::new(service, StatusCode::BAD_REQUEST, "GES.7001", "The graph is not running."),
+            _ => Self::new(
+                service,
+                status,
+                "DBS.200019",
+                "Another operation is being performed on the DB instance or the DB instance is faulty.",
+            ),
+        }
+    }
+
     /// The path names another project than the one the emulator serves.
     pub(crate) fn foreign_project(service: Service) -> Self {
         match service {

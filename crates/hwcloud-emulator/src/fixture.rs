@@ -9,7 +9,7 @@ use hwcloud_runtime::OperationSpec;
 use crate::errors::Service;
 use crate::jobs::{Job, Timeline};
 use crate::server::Emulator;
-use crate::state::{Backup, Origin};
+use crate::state::{Backup, Origin, Power};
 
 /// A parameter [`Emulator::fixture`] has no value for.
 #[derive(Debug, thiserror::Error)]
@@ -21,9 +21,11 @@ pub struct FixtureError {
 
 impl Emulator {
     /// A valid value for parameter `field` of `operation`, from the emulator's state: the seeded graph or
-    /// instance of the operation's service (`graph_id`, `instance_id`), a new finished manual backup of it
-    /// (`backup_id`), or the id of that backup's finished job (`job_id`, and `id` of the job operations), or an
-    /// OBS path (`import_path`, `export_path`).
+    /// instance of the operation's service (`graph_id`, any `*instance_id`; for `start_graph`, the graph stopped
+    /// first), a new finished manual backup of it (`backup_id`, `graph_backup_id`), the id of that backup's
+    /// finished job (`job_id`, and `id` of the job operations), a time that backup makes restorable (`restore_time`,
+    /// milliseconds), an OBS path (`import_path`, `export_path`), or a network id (`vpc_id`, `subnet_id`,
+    /// `security_group_id`). A field inside an object is named by its path, e.g. `restore_point.backup_id`.
     pub async fn fixture(&self, operation: &OperationSpec, field: &str) -> Result<String, FixtureError> {
         let service = match operation.service.name {
             "ges" => Service::Ges,
@@ -36,14 +38,35 @@ impl Emulator {
             Service::GeminiDb => self.geminidb_instance_id(),
             _ => self.taurusdb_instance_id(),
         };
-        match field {
-            "graph_id" | "instance_id" => Ok(owner.to_owned()),
-            "backup_id" => Ok(self.finished_backup(service, owner).0),
+        let name = field.rsplit('.').next().unwrap_or(field);
+        match name {
+            "graph_id" if operation.name == "start_graph" => Ok(self.stopped_graph(owner)),
+            "graph_id" => Ok(owner.to_owned()),
+            _ if name.ends_with("instance_id") => Ok(owner.to_owned()),
+            "backup_id" | "graph_backup_id" => Ok(self.finished_backup(service, owner).0),
             "job_id" | "id" => Ok(self.finished_backup(service, owner).1),
+            "restore_time" => Ok(self.restorable_time(service, owner)),
             "import_path" => Ok("obs://bucket/backups/example".to_owned()),
             "export_path" => Ok("obs://bucket/exports/".to_owned()),
+            "vpc_id" | "subnet_id" | "security_group_id" => Ok(crate::ids::uuid()),
             _ => Err(self.no_fixture(operation, field)),
         }
+    }
+
+    /// `graph`, stopped at once (a graph must be stopped before it can be started).
+    fn stopped_graph(&self, graph: &str) -> String {
+        let mut cloud = self.app.store.lock();
+        cloud.power_of(graph).change(Power::Stopped, Timeline::new(Duration::ZERO, None));
+        graph.to_owned()
+    }
+
+    /// A time `owner` can be restored to, in milliseconds: when a new finished backup of it started (a restorable
+    /// point of GeminiDB, inside TaurusDB's restorable range).
+    fn restorable_time(&self, service: Service, owner: &str) -> String {
+        let (backup_id, _) = self.finished_backup(service, owner);
+        let cloud = self.app.store.lock();
+        let started = cloud.backup(service, &backup_id).map(|b| b.timeline.started_at);
+        started.map(crate::clock::millis).unwrap_or_default().to_string()
     }
 
     fn no_fixture(&self, operation: &OperationSpec, field: &str) -> FixtureError {
@@ -63,6 +86,7 @@ impl Emulator {
         };
         let timeline = Timeline::new(Duration::ZERO, None);
         let backup_count = cloud.backups_of(service).count();
+        let data = cloud.contents(service, &owner.id).current().clone();
         cloud.backups.push(Backup {
             service,
             id: backup_id.clone(),
@@ -71,6 +95,7 @@ impl Emulator {
             owner: owner.clone(),
             origin: Origin::Manual,
             timeline: timeline.clone(),
+            data,
         });
         let job = Job {
             id: job_id.clone(),

@@ -1,4 +1,6 @@
-//! GeminiDB: manual backups of instances (create, list, delete) and the task list that tracks them.
+//! GeminiDB: manual backups of instances (create, list, delete), restores to a new instance (from a backup, or
+//! from an instance at one of its restorable points), the automated backup policy, and the task list that tracks
+//! them.
 //!
 //! Paging differs between its two lists, as documented: `list_backups` takes a page number (`offset` >= 1) and
 //! a page size, both mandatory; `list_jobs` takes an item offset (default 0) and a limit (default 50).
@@ -9,20 +11,24 @@ use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use hwcloud::geminidb::types::{
     self, BackupDatastore, BackupStatus, BackupType, JobDetail, JobDetailStatus, JobInstanceInfo,
     ListBackupsBackupType, ListBackupsDatastoreType, ListBackupsType,
 };
-use hwcloud::geminidb::{create_backup, delete_backup, list_backups, list_jobs};
+use hwcloud::geminidb::{
+    create_backup, create_instance, delete_backup, list_backups, list_jobs, list_restore_times, set_backup_policy,
+    show_backup_policy, show_backup_policy_v3,
+};
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use crate::contents::{Contents, Dataset};
 use crate::errors::{ApiError, Service};
 use crate::jobs::{Job, Phase};
 use crate::router::{finish, route, AppState};
-use crate::state::{failure_by_name, Backup, Cloud, Origin};
+use crate::state::{failure_by_name, Backup, Cloud, Origin, Policy, Resource};
 use crate::wire::{header_str, json_body, json_response, page, PathParams, Query};
 
 const S: Service = Service::GeminiDb;
@@ -38,6 +44,12 @@ pub(crate) fn router(app: &AppState) -> Router {
     let r = route(r, app, S, &delete_backup::OPERATION, delete);
     let r = route(r, app, S, &list_backups::OPERATION, list);
     let r = route(r, app, S, &list_jobs::OPERATION, jobs);
+    let r = route(r, app, S, &create_instance::OPERATION, create_new_instance);
+    let r = route(r, app, S, &list_restore_times::OPERATION, restore_times);
+    let r = route(r, app, S, &show_backup_policy::OPERATION, show_policy);
+    let r = route(r, app, S, &show_backup_policy_v3::OPERATION, show_policy_v3);
+    let r = route(r, app, S, &set_backup_policy::OPERATION, set_policy);
+    let r = crate::inspect::routes(r, app, S);
     finish(r, app, S)
 }
 
@@ -72,6 +84,7 @@ async fn create(State(app): State<AppState>, path: PathResult, headers: axum::ht
     let timeline = cloud.new_timeline(failure_by_name(&parsed.name));
     let backup_id = crate::ids::db_backup_id("br06");
     let job_id = crate::ids::uuid();
+    let data = cloud.contents(S, &instance.id).current().clone();
     cloud.backups.push(Backup {
         service: S,
         id: backup_id.clone(),
@@ -80,6 +93,7 @@ async fn create(State(app): State<AppState>, path: PathResult, headers: axum::ht
         owner: instance.clone(),
         origin: Origin::Manual,
         timeline: timeline.clone(),
+        data,
     });
     let job = Job {
         id: job_id.clone(),
@@ -272,4 +286,218 @@ fn backup(backup: &Backup) -> types::Backup {
     (datastore.r#type, datastore.version) = (Some(DATASTORE.0.into()), Some(DATASTORE.1.into()));
     out.datastore = Some(datastore);
     out
+}
+
+/// The documented answer to restore information that names nothing restorable.
+fn invalid_restore(detail: &str) -> ApiError {
+    ApiError::new(S, StatusCode::BAD_REQUEST, "DBS.301024", format!("Invalid backup restore information. {detail}"))
+}
+
+/// The points an instance can be restored to: when each of its successful backups started (the documented answer
+/// has start_time equal to end_time), oldest first.
+fn restorable_points(cloud: &Cloud, instance_id: &str) -> Vec<i64> {
+    cloud.restorable_backups(S, instance_id).map(|b| crate::clock::millis(b.timeline.started_at)).collect()
+}
+
+/// What `restore_info` brings: a successful backup's data, or an instance's data at one of its restorable points.
+fn restored_data(cloud: &mut Cloud, info: &types::RestoreInfo) -> Result<Dataset, ApiError> {
+    match (&info.backup_id, &info.source_instance_id, info.restore_time) {
+        (_, Some(source), Some(ms)) => {
+            let source = cloud.resource(S, source).ok_or_else(|| ApiError::resource_not_found(S))?;
+            if !restorable_points(cloud, &source.id).contains(&ms) {
+                return Err(invalid_restore("The restore time is not a restorable time point of the instance."));
+            }
+            let t = crate::clock::from_millis(ms).ok_or_else(|| invalid_restore("The restore time is invalid."))?;
+            cloud.contents(S, &source.id).at(t).cloned().ok_or_else(|| invalid_restore("No data at that time."))
+        }
+        (Some(backup_id), _, _) => match cloud.backup(S, backup_id) {
+            None => Err(ApiError::new(S, StatusCode::BAD_REQUEST, "DBS.201214", "The backup file does not exist.")),
+            Some(backup) if !backup.restorable() => Err(invalid_restore("The backup is not complete.")),
+            Some(backup) => Ok(backup.data.clone()),
+        },
+        _ => Err(invalid_restore("Give backup_id, or source_instance_id with restore_time.")),
+    }
+}
+
+/// The policy of an instance nobody set one for: daily backups from 00:00 to 01:00, kept 7 days.
+fn default_policy() -> Policy {
+    Policy { keep_days: 7, start_time: Some("00:00-01:00".into()), period: Some("1,2,3,4,5,6,7".into()) }
+}
+
+/// Creates an instance, empty or restored (`restore_info`) from a backup or from an instance at a point in time.
+async fn create_new_instance(
+    State(app): State<AppState>,
+    path: PathResult,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: create_instance::CreateInstanceRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    if header_str(&headers, "content-type").is_none() {
+        return Err(ApiError::missing(S, "Content-Type"));
+    }
+    let mut cloud = app.store.lock();
+    project(&cloud, p.get("project_id").as_ref())?;
+    let (data, job_name) = match &parsed.restore_info {
+        None => (Dataset::default(), "CreateInstance"),
+        Some(info) => (restored_data(&mut cloud, info)?, "RestoreNewInstance"),
+    };
+    let resource = Resource { id: crate::ids::db_instance_id("in06"), name: parsed.name.clone() };
+    let timeline = cloud.new_timeline(None);
+    let job_id = crate::ids::uuid();
+    let job = Job {
+        id: job_id.clone(),
+        name: job_name,
+        owner_id: resource.id.clone(),
+        owner_name: resource.name.clone(),
+        backup_id: None,
+        timeline: timeline.clone(),
+    };
+    cloud.add_job(S, job);
+    cloud.add_resource(S, resource.clone(), Contents::arriving(data, timeline.clone()));
+    let mut policy = default_policy();
+    if let Some(strategy) = &parsed.backup_strategy {
+        policy.start_time = Some(strategy.start_time.clone());
+        policy.keep_days = strategy.keep_days.as_deref().and_then(|d| d.trim().parse().ok()).unwrap_or(7);
+    }
+    cloud.policies.insert((S, resource.id.clone()), policy.clone());
+    let mut out = create_instance::CreateInstanceOutput::default();
+    (out.id, out.name, out.status) = (Some(resource.id), Some(resource.name), Some("creating".into()));
+    out.created = Some(crate::clock::spaced(timeline.started_at));
+    let mut datastore = types::InstanceDatastoreResult::default();
+    datastore.r#type = Some(parsed.datastore.r#type.as_str().into());
+    datastore.version = Some(parsed.datastore.version.clone());
+    datastore.storage_engine = Some(parsed.datastore.storage_engine.as_str().into());
+    out.datastore = Some(datastore);
+    (out.region, out.availability_zone) = (Some(parsed.region), Some(parsed.availability_zone));
+    (out.vpc_id, out.subnet_id) = (Some(parsed.vpc_id), Some(parsed.subnet_id));
+    (out.security_group_id, out.mode) = (Some(parsed.security_group_id), Some(parsed.mode.as_str().into()));
+    let flavors = parsed.flavor.iter().map(|f| {
+        let mut shown = types::FlavorResult::default();
+        (shown.num, shown.size) = (Some(f.num.clone()), Some(f.size.clone()));
+        (shown.storage, shown.spec_code) = (Some(f.storage.clone()), Some(f.spec_code.clone()));
+        shown
+    });
+    out.flavor = Some(flavors.collect());
+    let mut strategy = types::BackupStrategyResult::default();
+    (strategy.start_time, strategy.keep_days) = (policy.start_time, Some(policy.keep_days.to_string()));
+    out.backup_strategy = Some(strategy);
+    out.ssl_option = Some(parsed.ssl_option.unwrap_or_else(|| "0".into()));
+    out.job_id = Some(job_id);
+    Ok(json_response(StatusCode::ACCEPTED, &out))
+}
+
+/// The restorable points between `start_time` (default: a day ago) and `end_time` (default: now), paged.
+async fn restore_times(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQuery) -> Answer {
+    let (p, q) = (PathParams::from(S, path)?, Query::parse(S, raw.as_deref()));
+    let mut input = list_restore_times::ListRestoreTimesInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    (input.start_time, input.end_time) = (q.get("start_time"), q.get("end_time"));
+    (input.offset, input.limit) = (q.int("offset")?, q.int("limit")?);
+    ApiError::check(S, input.validate())?;
+    let parse = |field: &str, text: &Option<String>| match text {
+        None => Ok(None),
+        Some(text) => crate::clock::parse_with_offset(text)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(S, &format!("`{field}` must be formatted yyyy-mm-ddThh:mm:ssZ."))),
+    };
+    let (start, end) = (parse("start_time", &input.start_time)?, parse("end_time", &input.end_time)?);
+    let now = OffsetDateTime::now_utc();
+    let start = crate::clock::millis(start.unwrap_or(now - time::Duration::days(1)));
+    let end = crate::clock::millis(end.unwrap_or(now));
+    let cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let instance =
+        cloud.resource(S, &input.instance_id.unwrap_or_default()).ok_or_else(|| ApiError::resource_not_found(S))?;
+    let points: Vec<types::RestorableTime> = restorable_points(&cloud, &instance.id)
+        .into_iter()
+        .filter(|ms| (start..=end).contains(ms))
+        .map(|ms| {
+            let mut point = types::RestorableTime::default();
+            (point.start_time, point.end_time) = (Some(ms), Some(ms));
+            point
+        })
+        .collect();
+    let (offset, limit) = (i64::from(input.offset.unwrap_or(0)), i64::from(input.limit.unwrap_or(1000)));
+    let mut out = list_restore_times::ListRestoreTimesOutput::default();
+    out.total_count = Some(i32::try_from(points.len()).unwrap_or(i32::MAX));
+    out.restorable_time_periods = Some(page(points, offset, limit));
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// The instance's policy as both show APIs print it: keep_days alone when automated backups are off.
+fn shown_policy(
+    cloud: &Cloud,
+    project_id: Option<&String>,
+    instance_id: Option<String>,
+) -> Result<types::ShowBackupPolicyResult, ApiError> {
+    project(cloud, project_id)?;
+    let instance =
+        cloud.resource(S, &instance_id.unwrap_or_default()).ok_or_else(|| ApiError::resource_not_found(S))?;
+    let policy = cloud.policies.get(&(S, instance.id)).cloned().unwrap_or_else(default_policy);
+    let mut shown = types::ShowBackupPolicyResult::default();
+    shown.keep_days = Some(policy.keep_days);
+    if policy.keep_days != 0 {
+        (shown.start_time, shown.period) = (policy.start_time, policy.period);
+        (shown.incremental_period, shown.differential_period) = (Some("0".into()), Some("0".into()));
+    }
+    Ok(shown)
+}
+
+async fn show_policy(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQuery) -> Answer {
+    let (p, q) = (PathParams::from(S, path)?, Query::parse(S, raw.as_deref()));
+    let mut input = show_backup_policy::ShowBackupPolicyInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    input.r#type = q.get("type").map(|v| v.as_str().into());
+    ApiError::check(S, input.validate())?;
+    let cloud = app.store.lock();
+    let mut out = show_backup_policy::ShowBackupPolicyOutput::default();
+    out.backup_policy = Some(shown_policy(&cloud, input.project_id.as_ref(), input.instance_id)?);
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// The v3 API, which the page documents with status 202.
+async fn show_policy_v3(State(app): State<AppState>, path: PathResult, RawQuery(raw): RawQuery) -> Answer {
+    let (p, q) = (PathParams::from(S, path)?, Query::parse(S, raw.as_deref()));
+    let mut input = show_backup_policy_v3::ShowBackupPolicyV3Input::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    input.r#type = q.get("type").map(|v| v.as_str().into());
+    ApiError::check(S, input.validate())?;
+    let cloud = app.store.lock();
+    let mut out = show_backup_policy_v3::ShowBackupPolicyV3Output::default();
+    out.backup_policy = Some(shown_policy(&cloud, input.project_id.as_ref(), input.instance_id)?);
+    out.database_tables = Some(Vec::new());
+    Ok(json_response(StatusCode::ACCEPTED, &out))
+}
+
+/// Sets the policy; keep_days 0 turns automated backups off. Answers 204 with no body, as documented.
+async fn set_policy(State(app): State<AppState>, path: PathResult, body: Bytes) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: set_backup_policy::SetBackupPolicyRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    let mut input = set_backup_policy::SetBackupPolicyInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    input.backup_policy = Some(parsed.backup_policy.clone());
+    ApiError::check(S, input.validate())?;
+    let asked = parsed.backup_policy;
+    let every_day = asked.period.as_deref().is_some_and(|p| {
+        let mut days: Vec<&str> = p.split(',').map(str::trim).collect();
+        days.sort_unstable();
+        days == ["1", "2", "3", "4", "5", "6", "7"]
+    });
+    if (1..=6).contains(&asked.keep_days) && !every_day {
+        let message = "Invalid backup period. With keep_days from 1 to 6, the period must be 1,2,3,4,5,6,7.";
+        return Err(ApiError::new(S, StatusCode::BAD_REQUEST, "DBS.201101", message));
+    }
+    let mut cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let instance =
+        cloud.resource(S, &input.instance_id.unwrap_or_default()).ok_or_else(|| ApiError::resource_not_found(S))?;
+    let policy = match asked.keep_days {
+        0 => Policy { keep_days: 0, start_time: None, period: None },
+        days => Policy { keep_days: days, start_time: asked.start_time, period: asked.period },
+    };
+    cloud.policies.insert((S, instance.id), policy);
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

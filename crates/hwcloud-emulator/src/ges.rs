@@ -1,4 +1,5 @@
-//! Graph Engine Service: backups of graphs (create, import, export, list, delete) and job status.
+//! Graph Engine Service: backups of graphs (create, import, export, list, delete), stopping and starting graphs
+//! (starting from a backup is how a graph is restored), and job status.
 
 use std::collections::HashMap;
 
@@ -11,12 +12,15 @@ use axum::Router;
 use hwcloud::ges::types::{GraphBackup, GraphBackupMethod, GraphBackupProductType, GraphBackupStatus};
 use hwcloud::ges::{
     create_backup, delete_backup, export_backup, import_backup, list_backups, list_graph_backups, show_job,
+    start_graph, stop_graph,
 };
 
+use crate::contents::Dataset;
 use crate::errors::{ApiError, Service};
+use crate::jobs::Timeline;
 use crate::jobs::{Job, Phase};
 use crate::router::{finish, route, AppState};
-use crate::state::{failure_by_name, Backup, Cloud, Origin, Resource};
+use crate::state::{failure_by_name, Backup, Cloud, GraphStatus, Origin, Power, Resource};
 use crate::wire::{json_body, json_response, page, PathParams, Query};
 
 const S: Service = Service::Ges;
@@ -33,6 +37,9 @@ pub(crate) fn router(app: &AppState) -> Router {
     let r = route(r, app, S, &list_backups::OPERATION, list_all);
     let r = route(r, app, S, &list_graph_backups::OPERATION, list_of_graph);
     let r = route(r, app, S, &show_job::OPERATION, job_status);
+    let r = route(r, app, S, &stop_graph::OPERATION, stop);
+    let r = route(r, app, S, &start_graph::OPERATION, start);
+    let r = crate::inspect::routes(r, app, S);
     finish(r, app, S)
 }
 
@@ -65,18 +72,23 @@ fn backup_of(cloud: &Cloud, backup_id: &str, graph: &Resource) -> Result<(), Api
     }
 }
 
-/// Starts a job on `graph`, optionally producing a backup, and returns the job id.
+/// Starts a job on `graph`, optionally producing a backup, and returns the job id, the backup id and the job's
+/// timeline. A manual backup records the graph's data; an imported one holds what the emulator cannot know (none).
 fn start_job(
     cloud: &mut Cloud,
     graph: &Resource,
     name: &'static str,
     backup: Option<(String, Origin)>,
     fail: Option<String>,
-) -> (String, Option<String>) {
+) -> (String, Option<String>, Timeline) {
     let timeline = cloud.new_timeline(fail);
     let job_id = crate::ids::hex(32);
     let backup_id = backup.map(|(backup_name, origin)| {
         let id = crate::ids::uuid();
+        let data = match origin {
+            Origin::Manual => cloud.contents(S, &graph.id).current().clone(),
+            Origin::Imported => Dataset::default(),
+        };
         cloud.backups.push(Backup {
             service: S,
             id: id.clone(),
@@ -85,6 +97,7 @@ fn start_job(
             owner: graph.clone(),
             origin,
             timeline: timeline.clone(),
+            data,
         });
         id
     });
@@ -94,10 +107,10 @@ fn start_job(
         owner_id: graph.id.clone(),
         owner_name: graph.name.clone(),
         backup_id: backup_id.clone(),
-        timeline,
+        timeline: timeline.clone(),
     };
     cloud.add_job(S, job);
-    (job_id, backup_id)
+    (job_id, backup_id, timeline)
 }
 
 async fn create(State(app): State<AppState>, path: PathResult) -> Answer {
@@ -107,13 +120,17 @@ async fn create(State(app): State<AppState>, path: PathResult) -> Answer {
     ApiError::check(S, input.validate())?;
     let mut cloud = app.store.lock();
     let graph = graph(&cloud, input.project_id.as_ref(), input.graph_id.as_ref())?;
+    if cloud.graph_status(&graph.id) != GraphStatus::Running {
+        let message = "The graph is being stopped or is stopped.";
+        return Err(ApiError::new(S, StatusCode::BAD_REQUEST, "GES.7003", message));
+    }
     let stamp = crate::clock::ges(time::OffsetDateTime::now_utc()).replace(['-', 'T', ':'], "");
     // Named like the console names them; a second backup within the same second gets a counter.
     let base = format!("{}-{stamp}", graph.name);
     let taken = |name: &str| cloud.backups_of(S).any(|b| b.owner.id == graph.id && b.name == name);
     let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") }).find(|n| !taken(n));
     let name = name.unwrap_or(base);
-    let (job_id, backup_id) = start_job(&mut cloud, &graph, "BackupGraph", Some((name, Origin::Manual)), None);
+    let (job_id, backup_id, _) = start_job(&mut cloud, &graph, "BackupGraph", Some((name, Origin::Manual)), None);
     let mut out = create_backup::CreateBackupOutput::default();
     (out.job_id, out.backup_id) = (Some(job_id), backup_id);
     Ok(json_response(StatusCode::OK, &out))
@@ -132,7 +149,7 @@ async fn import(State(app): State<AppState>, path: PathResult, body: Bytes) -> A
     let path = parsed.import_path.trim_end_matches('/');
     let name = path.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("imported").to_owned();
     let fail = failure_by_name(&parsed.import_path);
-    let (job_id, _) = start_job(&mut cloud, &graph, "ImportBackup", Some((name, Origin::Imported)), fail);
+    let (job_id, _, _) = start_job(&mut cloud, &graph, "ImportBackup", Some((name, Origin::Imported)), fail);
     let mut out = import_backup::ImportBackupOutput::default();
     out.job_id = Some(job_id);
     Ok(json_response(StatusCode::OK, &out))
@@ -149,7 +166,7 @@ async fn export(State(app): State<AppState>, path: PathResult, body: Bytes) -> A
     let mut cloud = app.store.lock();
     let graph = graph(&cloud, input.project_id.as_ref(), input.graph_id.as_ref())?;
     backup_of(&cloud, &parsed.backup_id, &graph)?;
-    let (job_id, _) = start_job(&mut cloud, &graph, "ExportBackup", None, failure_by_name(&parsed.export_path));
+    let (job_id, _, _) = start_job(&mut cloud, &graph, "ExportBackup", None, failure_by_name(&parsed.export_path));
     let mut out = export_backup::ExportBackupOutput::default();
     out.job_id = Some(job_id);
     Ok(json_response(StatusCode::OK, &out))
@@ -166,6 +183,62 @@ async fn delete(State(app): State<AppState>, path: PathResult) -> Answer {
     backup_of(&cloud, &backup_id, &graph)?;
     cloud.remove_backup(S, &backup_id);
     Ok(json_response(StatusCode::OK, &delete_backup::DeleteBackupOutput::default()))
+}
+
+/// Stops a running graph (the first half of a restore): the graph is stopped once the job succeeds.
+async fn stop(State(app): State<AppState>, path: PathResult) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let mut input = stop_graph::StopGraphInput::default();
+    (input.project_id, input.graph_id) = (p.get("project_id"), p.get("graph_id"));
+    ApiError::check(S, input.validate())?;
+    let mut cloud = app.store.lock();
+    let graph = graph(&cloud, input.project_id.as_ref(), input.graph_id.as_ref())?;
+    if cloud.graph_status(&graph.id) != GraphStatus::Running {
+        return Err(ApiError::new(S, StatusCode::BAD_REQUEST, "GES.7001", "The graph is not running."));
+    }
+    let (job_id, _, timeline) = start_job(&mut cloud, &graph, "StopGraph", None, None);
+    cloud.power_of(&graph.id).change(Power::Stopped, timeline);
+    let mut out = stop_graph::StopGraphOutput::default();
+    out.job_id = Some(job_id);
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// Starts a stopped graph, from the state it was stopped in or, with `graph_backup_id`, from that backup: the
+/// backup's data is the graph's once the job succeeds. A running graph cannot be started (GES.7015).
+async fn start(State(app): State<AppState>, path: PathResult, body: Bytes) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: start_graph::StartGraphRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    let mut input = start_graph::StartGraphInput::default();
+    (input.project_id, input.graph_id) = (p.get("project_id"), p.get("graph_id"));
+    input.graph_backup_id = parsed.graph_backup_id.clone().filter(|id| !id.is_empty());
+    ApiError::check(S, input.validate())?;
+    let mut cloud = app.store.lock();
+    let graph = graph(&cloud, input.project_id.as_ref(), input.graph_id.as_ref())?;
+    if cloud.graph_status(&graph.id) != GraphStatus::Stopped {
+        return Err(ApiError::new(S, StatusCode::BAD_REQUEST, "GES.7015", "The graph is not running or stopped."));
+    }
+    let restored = match &input.graph_backup_id {
+        None => None,
+        Some(backup_id) => {
+            backup_of(&cloud, backup_id, &graph)?;
+            match cloud.backup(S, backup_id) {
+                Some(backup) if backup.restorable() => Some(backup.data.clone()),
+                _ => {
+                    let message = "The graph backup does not exist or has been deleted.";
+                    return Err(ApiError::new(S, StatusCode::BAD_REQUEST, "GES.7024", message));
+                }
+            }
+        }
+    };
+    let (job_id, _, timeline) = start_job(&mut cloud, &graph, "StartGraph", None, None);
+    if let Some(data) = restored {
+        cloud.contents(S, &graph.id).restore(data, timeline.clone()).map_err(|_| ApiError::busy(S))?;
+    }
+    cloud.power_of(&graph.id).change(Power::Running, timeline);
+    let mut out = start_graph::StartGraphOutput::default();
+    out.job_id = Some(job_id);
+    Ok(json_response(StatusCode::OK, &out))
 }
 
 /// Offset and limit as documented: item offset, defaults 0 and 10.

@@ -19,6 +19,11 @@ pub(crate) fn db_backup_id(suffix: &str) -> String {
     format!("{}{suffix}", hex(32))
 }
 
+/// A DB instance id: 32 hex digits and the service's suffix (`in06`, `in07`), 36 characters.
+pub(crate) fn db_instance_id(suffix: &str) -> String {
+    format!("{}{suffix}", hex(32))
+}
+
 /// An opaque IAM token; real ones are long base64 blobs starting with `MII`.
 pub(crate) fn token() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -1,11 +1,16 @@
-//! The in-memory cloud: graphs, DB instances, their backups and the jobs working on them.
+//! The in-memory cloud: graphs, DB instances, what they hold, their backups and automated backup policies, and
+//! the jobs working on them.
 //!
 //! One mutex guards everything; it is never held across an `.await`, and a poisoned lock is still used (the data
 //! stays consistent because every change is a single push or remove).
 
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use time::OffsetDateTime;
+
+use crate::contents::{Contents, Dataset};
 use crate::errors::Service;
 use crate::jobs::{Job, Phase, Timeline};
 
@@ -33,11 +38,75 @@ pub(crate) struct Backup {
     pub(crate) owner: Resource,
     pub(crate) origin: Origin,
     pub(crate) timeline: Timeline,
+    /// The owner's data when the backup started: what restoring it brings back.
+    pub(crate) data: Dataset,
 }
 
 impl Backup {
     pub(crate) fn phase(&self) -> Phase {
         self.timeline.phase()
+    }
+
+    /// Finished successfully: it can be restored.
+    pub(crate) fn restorable(&self) -> bool {
+        self.phase() == Phase::Succeeded
+    }
+}
+
+/// An automated backup policy as the services store it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Policy {
+    pub(crate) keep_days: i32,
+    pub(crate) start_time: Option<String>,
+    pub(crate) period: Option<String>,
+}
+
+/// Whether a GES graph runs; stopping and starting take a job's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Power {
+    Running,
+    Stopped,
+}
+
+/// A graph's power state, with the change in progress (its target and job timeline), settled when looked at.
+#[derive(Debug, Clone)]
+pub(crate) struct PowerState {
+    settled: Power,
+    change: Option<(Power, Timeline)>,
+}
+
+/// What a graph is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GraphStatus {
+    Running,
+    Stopped,
+    /// A stop or start job is running.
+    Changing,
+}
+
+impl PowerState {
+    fn running() -> Self {
+        PowerState { settled: Power::Running, change: None }
+    }
+
+    pub(crate) fn status(&mut self) -> GraphStatus {
+        if let Some((target, timeline)) = &self.change {
+            match timeline.phase() {
+                Phase::Succeeded => self.settled = *target,
+                Phase::Failed(_) => {}
+                Phase::Pending | Phase::Running { .. } => return GraphStatus::Changing,
+            }
+            self.change = None;
+        }
+        match self.settled {
+            Power::Running => GraphStatus::Running,
+            Power::Stopped => GraphStatus::Stopped,
+        }
+    }
+
+    /// Starts moving to `target` along `timeline`.
+    pub(crate) fn change(&mut self, target: Power, timeline: Timeline) {
+        self.change = Some((target, timeline));
     }
 }
 
@@ -51,6 +120,14 @@ pub(crate) struct Cloud {
     /// In creation order, which is the order lists answer in.
     pub(crate) backups: Vec<Backup>,
     pub(crate) jobs: Vec<(Service, Job)>,
+    /// What each graph or instance holds, by service and id.
+    contents: HashMap<(Service, String), Contents>,
+    /// Automated backup policies that were set, by service and instance id.
+    pub(crate) policies: HashMap<(Service, String), Policy>,
+    /// GES graphs' power states, by graph id.
+    power: HashMap<String, PowerState>,
+    /// When the seeded resources came to hold their seed data.
+    started: OffsetDateTime,
     job_duration: Duration,
     fail_next_jobs: u32,
 }
@@ -64,6 +141,10 @@ impl Cloud {
             taurusdb_instances: Vec::new(),
             backups: Vec::new(),
             jobs: Vec::new(),
+            contents: HashMap::new(),
+            policies: HashMap::new(),
+            power: HashMap::new(),
+            started: OffsetDateTime::now_utc(),
             job_duration,
             fail_next_jobs: 0,
         }
@@ -100,6 +181,51 @@ impl Cloud {
 
     pub(crate) fn resource(&self, service: Service, id: &str) -> Option<Resource> {
         self.resources(service).iter().find(|r| r.id == id).cloned()
+    }
+
+    /// Adds a graph or instance holding `contents`.
+    pub(crate) fn add_resource(&mut self, service: Service, resource: Resource, contents: Contents) {
+        self.contents.insert((service, resource.id.clone()), contents);
+        match service {
+            Service::Ges => self.graphs.push(resource),
+            Service::GeminiDb => self.geminidb_instances.push(resource),
+            Service::TaurusDb => self.taurusdb_instances.push(resource),
+            Service::Iam | Service::Metadata => {}
+        }
+    }
+
+    /// What a graph or instance holds, its finished restore landed; a seeded resource holds the seed data.
+    pub(crate) fn contents(&mut self, service: Service, id: &str) -> &mut Contents {
+        let started = self.started;
+        let contents = self
+            .contents
+            .entry((service, id.to_owned()))
+            .or_insert_with(|| Contents::new(crate::contents::seed(service), started));
+        contents.settle();
+        contents
+    }
+
+    /// A graph's power state (running unless stopped).
+    pub(crate) fn graph_status(&mut self, id: &str) -> GraphStatus {
+        self.power_of(id).status()
+    }
+
+    pub(crate) fn power_of(&mut self, id: &str) -> &mut PowerState {
+        self.power.entry(id.to_owned()).or_insert_with(PowerState::running)
+    }
+
+    /// The owner's finished, successful backups, oldest first.
+    pub(crate) fn restorable_backups<'a>(
+        &'a self,
+        service: Service,
+        owner: &'a str,
+    ) -> impl Iterator<Item = &'a Backup> + 'a {
+        self.backups_of(service).filter(move |b| b.owner.id == owner && b.restorable())
+    }
+
+    /// The start of the owner's oldest successful backup: its data can be restored to any time from then to now.
+    pub(crate) fn restorable_since(&self, service: Service, owner: &str) -> Option<OffsetDateTime> {
+        self.restorable_backups(service, owner).map(|b| b.timeline.started_at).min()
     }
 
     pub(crate) fn backups_of(&self, service: Service) -> impl Iterator<Item = &Backup> {

@@ -1,4 +1,6 @@
-//! TaurusDB: manual backups (create, list, delete) and the task center's job lookup.
+//! TaurusDB: manual backups (create, list, delete), restores (in place or to an existing instance, to a new
+//! instance, table by table; from a backup or to a point in time inside the restorable range), the automated
+//! backup policy, and the task center's job lookup.
 
 use std::collections::HashMap;
 
@@ -10,14 +12,19 @@ use axum::response::Response;
 use axum::Router;
 use hwcloud::taurusdb::types::{
     self, BackupStatus, BackupType, FullBackup, FullBackupType, JobInstance, ListBackupsBackupType, MysqlDatastore,
+    MysqlRestorePointType,
 };
-use hwcloud::taurusdb::{create_backup, delete_backup, list_backups, show_job};
+use hwcloud::taurusdb::{
+    create_backup, create_instance, delete_backup, list_backups, list_restorable_tables, restore_instance,
+    restore_tables, show_backup_policy, show_job, show_restore_time, update_backup_policy,
+};
 use time::OffsetDateTime;
 
+use crate::contents::{Contents, Dataset};
 use crate::errors::{ApiError, Service};
-use crate::jobs::{Job, Phase};
+use crate::jobs::{Job, Phase, Timeline};
 use crate::router::{finish, route, AppState};
-use crate::state::{failure_by_name, Backup, Cloud, Origin};
+use crate::state::{failure_by_name, Backup, Cloud, Origin, Policy, Resource};
 use crate::wire::{header_str, json_body, json_response, page, PathParams, Query};
 
 const S: Service = Service::TaurusDb;
@@ -31,6 +38,14 @@ pub(crate) fn router(app: &AppState) -> Router {
     let r = route(r, app, S, &delete_backup::OPERATION, delete);
     let r = route(r, app, S, &list_backups::OPERATION, list);
     let r = route(r, app, S, &show_job::OPERATION, job);
+    let r = route(r, app, S, &restore_instance::OPERATION, restore);
+    let r = route(r, app, S, &show_restore_time::OPERATION, restore_time);
+    let r = route(r, app, S, &create_instance::OPERATION, create_new_instance);
+    let r = route(r, app, S, &restore_tables::OPERATION, restore_some_tables);
+    let r = route(r, app, S, &list_restorable_tables::OPERATION, restorable_tables);
+    let r = route(r, app, S, &show_backup_policy::OPERATION, show_policy);
+    let r = route(r, app, S, &update_backup_policy::OPERATION, update_policy);
+    let r = crate::inspect::routes(r, app, S);
     finish(r, app, S)
 }
 
@@ -63,6 +78,7 @@ async fn create(State(app): State<AppState>, path: PathResult, headers: HeaderMa
     let timeline = cloud.new_timeline(failure_by_name(&parsed.name));
     let started = timeline.started_at;
     let (backup_id, job_id) = (crate::ids::db_backup_id("br07"), crate::ids::uuid());
+    let data = cloud.contents(S, &instance.id).current().clone();
     cloud.backups.push(Backup {
         service: S,
         id: backup_id.clone(),
@@ -71,6 +87,7 @@ async fn create(State(app): State<AppState>, path: PathResult, headers: HeaderMa
         owner: instance.clone(),
         origin: Origin::Manual,
         timeline: timeline.clone(),
+        data,
     });
     let job = Job {
         id: job_id.clone(),
@@ -221,4 +238,341 @@ fn full_backup(backup: &Backup) -> FullBackup {
     out.instance_id = Some(backup.owner.id.clone());
     out.instance_name = Some(backup.owner.name.clone());
     out
+}
+
+/// The instance a request names, in the served project.
+fn instance(cloud: &Cloud, id: &str) -> Result<Resource, ApiError> {
+    cloud.resource(S, id).ok_or_else(|| ApiError::resource_not_found(S))
+}
+
+/// From the start of the instance's oldest successful backup until now, in milliseconds: the documented range of
+/// restore times, empty before the first backup.
+fn restorable_range(cloud: &Cloud, instance_id: &str) -> Option<(i64, i64)> {
+    let since = cloud.restorable_since(S, instance_id)?;
+    Some((crate::clock::millis(since), crate::clock::millis(OffsetDateTime::now_utc())))
+}
+
+/// The instance's data at `ms`, when `ms` is inside its restorable range; else the documented out-of-range error.
+fn data_at(cloud: &mut Cloud, instance_id: &str, ms: i64) -> Result<Dataset, ApiError> {
+    let inside = restorable_range(cloud, instance_id).is_some_and(|(from, to)| (from..=to).contains(&ms));
+    let data = crate::clock::from_millis(ms).and_then(|t| cloud.contents(S, instance_id).at(t).cloned());
+    match (inside, data) {
+        (true, Some(data)) => Ok(data),
+        _ => Err(ApiError::new(
+            S,
+            StatusCode::BAD_REQUEST,
+            "DBS.280271",
+            "The parameter value is out of range. The restore time is outside the restorable time range.",
+        )),
+    }
+}
+
+/// The data of `backup_id`, a successful backup of `source`.
+fn backup_data(cloud: &Cloud, source: &str, backup_id: &str) -> Result<Dataset, ApiError> {
+    match cloud.backup(S, backup_id).filter(|b| b.owner.id == source) {
+        None => Err(ApiError::new(S, StatusCode::NOT_FOUND, "DBS.201010", "The backup information does not exist.")),
+        Some(backup) if !backup.restorable() => Err(ApiError::new(
+            S,
+            StatusCode::BAD_REQUEST,
+            "DBS.201208",
+            "The operation is not allowed by the backup status.",
+        )),
+        Some(backup) => Ok(backup.data.clone()),
+    }
+}
+
+/// What a restore brings: a backup, or the source's data at a time (validation made sure the field is there).
+fn restored_data(
+    cloud: &mut Cloud,
+    source: &str,
+    by_time: bool,
+    backup_id: Option<&str>,
+    restore_time: Option<i64>,
+) -> Result<Dataset, ApiError> {
+    match (by_time, backup_id, restore_time) {
+        (true, _, Some(ms)) => data_at(cloud, source, ms),
+        (false, Some(id), _) => backup_data(cloud, source, id),
+        _ => Err(ApiError::invalid(S, "`backup_id` or `restore_time` is missing.")),
+    }
+}
+
+/// Starts a job on `instance` and returns its id and timeline.
+fn start_job(cloud: &mut Cloud, instance: &Resource, name: &'static str) -> (String, Timeline) {
+    let timeline = cloud.new_timeline(None);
+    let job_id = crate::ids::uuid();
+    let job = Job {
+        id: job_id.clone(),
+        name,
+        owner_id: instance.id.clone(),
+        owner_name: instance.name.clone(),
+        backup_id: None,
+        timeline: timeline.clone(),
+    };
+    cloud.add_job(S, job);
+    (job_id, timeline)
+}
+
+/// Restores a backup or a point in time of the source instance into the target (the same or another instance).
+async fn restore(State(app): State<AppState>, path: PathResult, headers: HeaderMap, body: Bytes) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: restore_instance::RestoreInstanceRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    let mut input = restore_instance::RestoreInstanceInput::default();
+    (input.project_id, input.x_language) = (p.get("project_id"), language(&headers).map(|v| v.as_str().into()));
+    input.target_instance_id = Some(parsed.target_instance_id.clone());
+    input.source_instance_id = Some(parsed.source_instance_id.clone());
+    (input.r#type, input.backup_id, input.restore_time) =
+        (Some(parsed.r#type.clone()), parsed.backup_id.clone(), parsed.restore_time);
+    ApiError::check(S, input.validate())?;
+    let mut cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let target = instance(&cloud, &parsed.target_instance_id)?;
+    let source = instance(&cloud, &parsed.source_instance_id)?;
+    let by_time = parsed.r#type == MysqlRestorePointType::Timestamp;
+    let data = restored_data(&mut cloud, &source.id, by_time, parsed.backup_id.as_deref(), parsed.restore_time)?;
+    if cloud.contents(S, &target.id).busy() {
+        return Err(ApiError::busy(S));
+    }
+    let (job_id, timeline) = start_job(&mut cloud, &target, "RestoreGaussDBforMySQLOldInstance");
+    cloud.contents(S, &target.id).restore(data, timeline).map_err(|_| ApiError::busy(S))?;
+    let mut out = restore_instance::RestoreInstanceOutput::default();
+    out.job_id = Some(job_id);
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// A millisecond timestamp sent as text.
+fn millis_param(field: &str, text: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let Some(text) = text else { return Ok(None) };
+    text.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| ApiError::invalid(S, &format!("`{field}` must be a UNIX timestamp in milliseconds.")))
+}
+
+/// The restorable range, cut to the asked day (`date`, UTC) or to `start_time`..`end_time`.
+async fn restore_time(
+    State(app): State<AppState>,
+    path: PathResult,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    let (p, q) = (PathParams::from(S, path)?, Query::parse(S, raw.as_deref()));
+    let mut input = show_restore_time::ShowRestoreTimeInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    input.x_language = language(&headers).map(|v| v.as_str().into());
+    (input.date, input.start_time, input.end_time) = (q.get("date"), q.get("start_time"), q.get("end_time"));
+    ApiError::check(S, input.validate())?;
+    let asked = match &input.date {
+        Some(date) => {
+            let day = time::Date::parse(date, time::macros::format_description!("[year]-[month]-[day]"))
+                .map_err(|_| ApiError::invalid(S, "`date` must be formatted yyyy-mm-dd."))?;
+            let start = crate::clock::millis(day.midnight().assume_utc());
+            Some((start, start + 24 * 3600 * 1000 - 1))
+        }
+        None => {
+            let start = millis_param("start_time", input.start_time.as_deref())?;
+            let end = millis_param("end_time", input.end_time.as_deref())?;
+            start.zip(end)
+        }
+    };
+    let cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let instance = instance(&cloud, &input.instance_id.unwrap_or_default())?;
+    let range = restorable_range(&cloud, &instance.id).and_then(|(from, to)| match asked {
+        None => Some((from, to)),
+        Some((a, b)) => (from.max(a) <= to.min(b)).then(|| (from.max(a), to.min(b))),
+    });
+    let mut out = show_restore_time::ShowRestoreTimeOutput::default();
+    out.restore_times = Some(
+        range
+            .map(|(from, to)| {
+                let mut info = types::RestoreTimeInfo::default();
+                (info.start_time, info.end_time) = (Some(from), Some(to));
+                info
+            })
+            .into_iter()
+            .collect(),
+    );
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// Creates an instance, empty or restored (`restore_point`) from a backup or a point in time of another one.
+async fn create_new_instance(State(app): State<AppState>, path: PathResult, body: Bytes) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: create_instance::CreateInstanceRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    let mut cloud = app.store.lock();
+    project(&cloud, p.get("project_id").as_ref())?;
+    let (data, job_name) = match &parsed.restore_point {
+        None => (Dataset::default(), "CreateGaussDBforMySQLInstance"),
+        Some(point) => {
+            let source = instance(&cloud, &point.source_instance_id)?;
+            let by_time = point.r#type == Some(MysqlRestorePointType::Timestamp);
+            let data = restored_data(&mut cloud, &source.id, by_time, point.backup_id.as_deref(), point.restore_time)?;
+            (data, "RestoreGaussDBforMySQLNewInstance")
+        }
+    };
+    let resource = Resource { id: crate::ids::db_instance_id("in07"), name: parsed.name.clone() };
+    let (job_id, timeline) = start_job(&mut cloud, &resource, job_name);
+    cloud.add_resource(S, resource.clone(), Contents::arriving(data, timeline));
+    let strategy = &parsed.backup_strategy;
+    let keep_days = strategy.keep_days.as_deref().and_then(|d| d.trim().parse().ok()).unwrap_or(7);
+    let policy = Policy { keep_days, start_time: Some(strategy.start_time.clone()), period: Some(EVERY_DAY.into()) };
+    cloud.policies.insert((S, resource.id.clone()), policy);
+    let mut instance = types::MysqlInstanceResponse::default();
+    (instance.id, instance.name, instance.status) = (Some(resource.id), Some(resource.name), Some("BUILD".into()));
+    let mut datastore = types::MysqlDatastoreInRes::default();
+    datastore.r#type = Some(parsed.datastore.r#type.as_str().into());
+    (datastore.version, datastore.kernel_version) =
+        (Some(parsed.datastore.version.clone()), parsed.datastore.kernel_version.clone());
+    instance.datastore = Some(datastore);
+    (instance.mode, instance.region) = (Some(parsed.mode.as_str().into()), Some(parsed.region.clone()));
+    instance.availability_zone_mode = Some(parsed.availability_zone_mode.as_str().into());
+    instance.master_availability_zone = parsed.master_availability_zone.clone();
+    (instance.vpc_id, instance.subnet_id) = (Some(parsed.vpc_id.clone()), Some(parsed.subnet_id.clone()));
+    instance.security_group_id = parsed.security_group_id.clone();
+    (instance.flavor_ref, instance.configuration_id) = (Some(parsed.flavor_ref.clone()), parsed.configuration_id);
+    instance.port = Some("3306".into());
+    let mut backup_strategy = types::MysqlBackupStrategyResult::default();
+    backup_strategy.start_time = Some(strategy.start_time.clone());
+    backup_strategy.keep_days = Some(keep_days.to_string());
+    instance.backup_strategy = Some(backup_strategy);
+    let mut charge = types::MysqlChargeInfoResult::default();
+    charge.charge_mode = Some(parsed.charge_info.charge_mode.as_str().into());
+    instance.charge_info = Some(charge);
+    let mut out = create_instance::CreateInstanceOutput::default();
+    out.instance = Some(instance);
+    // A yearly/monthly instance answers with its order, a pay-per-use one with its job.
+    match parsed.charge_info.charge_mode.as_str() {
+        "prePaid" => out.order_id = Some(crate::ids::hex(32)),
+        _ => out.job_id = Some(job_id),
+    }
+    Ok(json_response(StatusCode::CREATED, &out))
+}
+
+/// Copies tables as they were at a point in time into new tables of the same instance.
+async fn restore_some_tables(State(app): State<AppState>, path: PathResult, body: Bytes) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: restore_tables::RestoreTablesRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    let ms = millis_param("restore_time", Some(&parsed.restore_time))?.unwrap_or_default();
+    let mut cloud = app.store.lock();
+    project(&cloud, p.get("project_id").as_ref())?;
+    let instance = instance(&cloud, &p.get("instance_id").unwrap_or_default())?;
+    let then = data_at(&mut cloud, &instance.id, ms)?;
+    let mut restored = cloud.contents(S, &instance.id).current().clone();
+    for database in &parsed.restore_tables {
+        for table in &database.tables {
+            let old = format!("{}.{}", database.database, table.old_name);
+            let Some(rows) = then.tables.get(&old) else {
+                let message = format!("Invalid parameter. Table `{old}` did not exist at the restore time.");
+                return Err(ApiError::new(S, StatusCode::BAD_REQUEST, "DBS.280204", message));
+            };
+            restored.tables.insert(format!("{}.{}", database.database, table.new_name), rows.clone());
+        }
+    }
+    restored.version += 1;
+    if cloud.contents(S, &instance.id).busy() {
+        return Err(ApiError::busy(S));
+    }
+    let (job_id, timeline) = start_job(&mut cloud, &instance, "RestoreGaussDBforMySQLTables");
+    cloud.contents(S, &instance.id).restore(restored, timeline).map_err(|_| ApiError::busy(S))?;
+    let mut out = restore_tables::RestoreTablesOutput::default();
+    out.job_id = Some(job_id);
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// The databases and tables at a restore time (or the latest ones), filtered by name fragments.
+async fn restorable_tables(
+    State(app): State<AppState>,
+    path: PathResult,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Answer {
+    let (p, q) = (PathParams::from(S, path)?, Query::parse(S, raw.as_deref()));
+    let mut input = list_restorable_tables::ListRestorableTablesInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    input.x_language = language(&headers).map(|v| v.as_str().into());
+    input.restore_time = q.get("restore_time");
+    input.last_table_info = q.get("last_table_info").map(|v| v.as_str().into());
+    (input.database_name, input.table_name) = (q.get("database_name"), q.get("table_name"));
+    ApiError::check(S, input.validate())?;
+    let ms = millis_param("restore_time", input.restore_time.as_deref())?.unwrap_or_default();
+    let mut cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let instance = instance(&cloud, &input.instance_id.unwrap_or_default())?;
+    let then = data_at(&mut cloud, &instance.id, ms)?;
+    let latest = input.last_table_info.as_ref().is_some_and(|v| v.as_str() == "true");
+    let data = if latest { cloud.contents(S, &instance.id).current().clone() } else { then };
+    let matches = |fragment: &Option<String>, name: &str| {
+        fragment.as_ref().is_none_or(|f| name.to_ascii_lowercase().contains(&f.to_ascii_lowercase()))
+    };
+    let mut databases: Vec<types::RestoreDatabaseInfos> = Vec::new();
+    for table in data.tables.keys() {
+        let (database, name) = table.split_once('.').unwrap_or(("default", table));
+        if !matches(&input.database_name, database) || !matches(&input.table_name, name) {
+            continue;
+        }
+        if databases.last().and_then(|d| d.name.as_deref()) != Some(database) {
+            let mut info = types::RestoreDatabaseInfos::default();
+            (info.name, info.tables, info.total_tables) = (Some(database.to_owned()), Some(Vec::new()), Some(0));
+            databases.push(info);
+        }
+        if let Some(info) = databases.last_mut() {
+            let mut entry = types::RestoreDatabaseTableInfo::default();
+            entry.name = Some(name.to_owned());
+            info.tables.get_or_insert_with(Vec::new).push(entry);
+            info.total_tables = Some(info.total_tables.unwrap_or(0) + 1);
+        }
+    }
+    let mut out = list_restorable_tables::ListRestorableTablesOutput::default();
+    out.total_databases = Some(i32::try_from(databases.len()).unwrap_or(i32::MAX));
+    out.databases = Some(databases);
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// Every day of the week, the period of a policy nobody set.
+const EVERY_DAY: &str = "1,2,3,4,5,6,7";
+
+/// The policy of an instance nobody set one for.
+fn default_policy() -> Policy {
+    Policy { keep_days: 7, start_time: Some("08:00-09:00".into()), period: Some(EVERY_DAY.into()) }
+}
+
+async fn show_policy(State(app): State<AppState>, path: PathResult, headers: HeaderMap) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let mut input = show_backup_policy::ShowBackupPolicyInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    input.x_language = language(&headers).map(|v| v.as_str().into());
+    ApiError::check(S, input.validate())?;
+    let cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let instance = instance(&cloud, &input.instance_id.unwrap_or_default())?;
+    let policy = cloud.policies.get(&(S, instance.id)).cloned().unwrap_or_else(default_policy);
+    let mut shown = types::BackupPolicy::default();
+    (shown.keep_days, shown.start_time, shown.period) = (Some(policy.keep_days), policy.start_time, policy.period);
+    let mut out = show_backup_policy::ShowBackupPolicyOutput::default();
+    out.backup_policy = Some(shown);
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+async fn update_policy(State(app): State<AppState>, path: PathResult, headers: HeaderMap, body: Bytes) -> Answer {
+    let p = PathParams::from(S, path)?;
+    let parsed: update_backup_policy::UpdateBackupPolicyRequestBody = json_body(S, &body)?;
+    ApiError::check(S, parsed.validate())?;
+    let mut input = update_backup_policy::UpdateBackupPolicyInput::default();
+    (input.project_id, input.instance_id) = (p.get("project_id"), p.get("instance_id"));
+    input.x_language = language(&headers).map(|v| v.as_str().into());
+    input.backup_policy = Some(parsed.backup_policy.clone());
+    ApiError::check(S, input.validate())?;
+    let mut cloud = app.store.lock();
+    project(&cloud, input.project_id.as_ref())?;
+    let instance = instance(&cloud, &input.instance_id.unwrap_or_default())?;
+    let asked = parsed.backup_policy;
+    let policy = Policy { keep_days: asked.keep_days, start_time: Some(asked.start_time), period: Some(asked.period) };
+    cloud.policies.insert((S, instance.id.clone()), policy);
+    let mut out = update_backup_policy::UpdateBackupPolicyOutput::default();
+    out.status = Some(types::UpdateBackupPolicyOutputStatus::Completed);
+    (out.instance_id, out.instance_name) = (Some(instance.id), Some(instance.name));
+    Ok(json_response(StatusCode::OK, &out))
 }

@@ -81,6 +81,7 @@ mod endpoint;
 pub mod error;
 mod error_body;
 mod execute;
+pub mod lenient;
 pub mod operation;
 pub mod pager;
 pub mod path;

@@ -45,6 +45,16 @@ pub fn unix_ms(ms: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
 }
 
+/// Milliseconds since the Unix epoch written as text, as some fields carry them.
+pub fn unix_ms_text(text: &str) -> Option<OffsetDateTime> {
+    text.trim().parse().ok().and_then(unix_ms)
+}
+
+/// A time as milliseconds since the Unix epoch, for the fields that take one (sub-millisecond parts are dropped).
+pub fn to_unix_ms(time: OffsetDateTime) -> i64 {
+    i64::try_from(time.unix_timestamp_nanos().div_euclid(1_000_000)).unwrap_or(i64::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +73,7 @@ mod tests {
             assert_eq!(date_time(bad), None, "{bad}");
         }
         assert_eq!(unix_ms(i64::MAX), None);
+        assert_eq!(unix_ms_text("1694500000000"), Some(noon));
+        assert_eq!(to_unix_ms(noon), 1_694_500_000_000);
     }
 }

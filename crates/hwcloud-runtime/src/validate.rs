@@ -130,6 +130,59 @@ impl Violations {
         }
     }
 
+    /// A field the documentation makes mandatory under a condition on another field (`when`, described by
+    /// `condition`, e.g. "`type` is `backup`") must then be set.
+    pub fn require_when(&mut self, field: &str, setter: &str, present: bool, when: bool, condition: &str) {
+        if when && !present {
+            self.push(field, "mandatory_when", format!("is mandatory when {condition}; set it with `.{setter}(...)`"));
+        }
+    }
+
+    /// A value of a documented value set, when present, must be one of the documented values.
+    pub fn check_documented(&mut self, field: &str, value: Option<&str>, documented: &[&str]) {
+        let Some(value) = value else { return };
+        if !documented.contains(&value) {
+            let listed: Vec<String> = documented.iter().map(|v| format!("`{v}`")).collect();
+            let shown = value.chars().take(64).collect::<String>();
+            self.push(
+                field,
+                "values",
+                format!("is {shown:?}, which is not documented; use one of {}", listed.join(", ")),
+            );
+        }
+    }
+
+    /// A one-hour time window `hh:mm-HH:MM` (UTC), when present: HH is hh + 1 (`23:00-00:00` wraps), both sides
+    /// have the same minutes, and those are one of `minutes`.
+    pub fn check_time_window(&mut self, field: &str, value: Option<&str>, minutes: &[u8]) {
+        let Some(value) = value else { return };
+        let allowed: Vec<String> = minutes.iter().map(|m| format!("{m:02}")).collect();
+        let parse = |part: &str| -> Option<(u8, u8)> {
+            let (h, m) = part.split_once(':')?;
+            let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+            if !(two_digits(h) && two_digits(m)) {
+                return None;
+            }
+            Some((h.parse().ok()?, m.parse().ok()?))
+        };
+        let parsed = value.split_once('-').and_then(|(from, to)| Some((parse(from)?, parse(to)?)));
+        let message = match parsed {
+            None => Some("must be written hh:mm-HH:MM, e.g. 21:00-22:00".to_owned()),
+            Some(((h1, _), _)) if h1 > 23 => Some(format!("starts at hour {h1}; hours go from 00 to 23")),
+            Some(((h1, _), (h2, _))) if h2 != (h1 + 1) % 24 => {
+                Some(format!("must end one hour after it starts ({h1:02} → {:02})", (h1 + 1) % 24))
+            }
+            Some(((_, m1), (_, m2))) if m1 != m2 => Some("must have the same minutes at both ends".to_owned()),
+            Some(((_, m1), _)) if !minutes.contains(&m1) => {
+                Some(format!("has minutes {m1:02}; use {}", allowed.join(", ")))
+            }
+            Some(_) => None,
+        };
+        if let Some(message) = message {
+            self.push(field, "time_window", message);
+        }
+    }
+
     /// Checks a string, when present, against its documented rules.
     pub fn check_str(&mut self, field: &str, value: Option<&str>, rules: &StrRules) {
         let Some(value) = value else { return };
@@ -235,6 +288,45 @@ fn describe_char(c: char, byte_pos: usize, sensitive: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static SERVICE: crate::ServiceSpec =
+        crate::ServiceSpec { name: "test", sdk_name: "TEST", regions: &[], global_endpoint: None, errors: &[] };
+    static OP: OperationSpec = OperationSpec {
+        service: &SERVICE,
+        name: "op",
+        method: crate::Method::Put,
+        path_template: "/",
+        success: &[200],
+        idempotent: true,
+        not_found: &[],
+    };
+
+    fn rules_broken(check: impl FnOnce(&mut Violations)) -> Vec<&'static str> {
+        let mut v = Violations::new(&OP);
+        check(&mut v);
+        v.found.iter().map(|v| v.rule).collect()
+    }
+
+    #[test]
+    fn time_windows_are_one_hour_on_allowed_minutes() {
+        let check = |text: &str| rules_broken(|v| v.check_time_window("start_time", Some(text), &[0, 15, 30, 45]));
+        assert!(check("21:00-22:00").is_empty());
+        assert!(check("23:15-00:15").is_empty(), "wraps at midnight");
+        for bad in ["21:00-23:00", "21:00-22:30", "21:10-22:10", "2100-2200", "24:00-01:00", "1:00-2:00", ""] {
+            assert_eq!(check(bad), ["time_window"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn conditional_and_documented_values() {
+        assert_eq!(
+            rules_broken(|v| v.require_when("backup_id", "backup_id", false, true, "`type` is `backup`")),
+            ["mandatory_when"]
+        );
+        assert!(rules_broken(|v| v.require_when("backup_id", "backup_id", false, false, "x")).is_empty());
+        assert_eq!(rules_broken(|v| v.check_documented("type", Some("bakup"), &["backup", "timestamp"])), ["values"]);
+        assert!(rules_broken(|v| v.check_documented("type", Some("backup"), &["backup", "timestamp"])).is_empty());
+    }
 
     #[test]
     fn charsets_read_as_plain_words() {

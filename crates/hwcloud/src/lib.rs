@@ -159,6 +159,47 @@
 //! If the wait fails, the error still has the job id (`err.job_id()`) and the create's response
 //! (`err.started_output::<CreateBackupOutput>()`).
 //!
+//! # Restoring a backup
+//!
+//! Each service restores its own way, as its documentation describes:
+//!
+//! - **GES**: stop the graph ([`ges::stop_graph`]), then start it from the backup ([`ges::start_graph`] with
+//!   `graph_backup_id`); both start jobs.
+//! - **GeminiDB**: restore to a new instance ([`geminidb::create_instance`] with `restore_info`: a backup, or a
+//!   source instance and a time from [`geminidb::list_restore_times`]).
+//! - **TaurusDB**: restore in place or to another instance ([`taurusdb::restore_instance`]), from a backup or to a
+//!   point in time within [`taurusdb::show_restore_time`]; to a new instance with [`taurusdb::create_instance`] and
+//!   `restore_point`.
+//! - **Automated backups**: [`geminidb::show_backup_policy`] / [`geminidb::set_backup_policy`],
+//!   [`taurusdb::show_backup_policy`] / [`taurusdb::update_backup_policy`].
+//!
+//! ```
+//! use std::time::Duration;
+//! use hwcloud::prelude::*;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), hwcloud::Error> {
+//! # let emulator = hwcloud_emulator::Emulator::builder().job_duration(Duration::from_millis(100)).start().await.expect("emulator");
+//! # let client = emulator.client()?;
+//! # let instance_id = emulator.taurusdb_instance_id().to_owned();
+//! # emulator.fixture(&hwcloud::taurusdb::restore_instance::OPERATION, "backup_id").await.expect("a backup");
+//! let db = client.taurusdb();
+//! let window = db.show_restore_time().instance_id(&instance_id).send().await?;
+//! let latest = window.restore_times().iter().filter_map(|w| w.end_time()).max().expect("a restorable time");
+//! let wait = WaitOptions::default().interval(Duration::from_millis(50), Duration::from_secs(5));
+//! let (_, job) = db
+//!     .restore_instance()
+//!     .source_instance_id(&instance_id)
+//!     .target_instance_id(&instance_id)
+//!     .r#type("timestamp")
+//!     .restore_time(latest)
+//!     .send_and_wait(&wait, |_| {})
+//!     .await?;
+//! println!("restored: {:?}", job.job().and_then(|j| j.status()));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Cargo features
 //!
 //! One feature per service, all on by default: `geminidb`, `ges`, `taurusdb`. Turn off the ones you do not call
@@ -192,9 +233,9 @@
 //!
 //! | module (feature) | service | operations |
 //! |---|---|---|
-//! | [`geminidb`] | GeminiDB | [`create_backup`](geminidb::create_backup), [`delete_backup`](geminidb::delete_backup), [`list_backups`](geminidb::list_backups), [`list_jobs`](geminidb::list_jobs) |
-//! | [`ges`] | Graph Engine Service (GES) | [`create_backup`](ges::create_backup), [`delete_backup`](ges::delete_backup), [`export_backup`](ges::export_backup), [`import_backup`](ges::import_backup), [`list_backups`](ges::list_backups), [`list_graph_backups`](ges::list_graph_backups), [`show_job`](ges::show_job) |
-//! | [`taurusdb`] | TaurusDB | [`create_backup`](taurusdb::create_backup), [`delete_backup`](taurusdb::delete_backup), [`list_backups`](taurusdb::list_backups), [`show_job`](taurusdb::show_job) |
+//! | [`geminidb`] | GeminiDB | [`create_backup`](geminidb::create_backup), [`create_instance`](geminidb::create_instance), [`delete_backup`](geminidb::delete_backup), [`list_backups`](geminidb::list_backups), [`list_jobs`](geminidb::list_jobs), [`list_restore_times`](geminidb::list_restore_times), [`set_backup_policy`](geminidb::set_backup_policy), [`show_backup_policy`](geminidb::show_backup_policy), [`show_backup_policy_v3`](geminidb::show_backup_policy_v3) |
+//! | [`ges`] | Graph Engine Service (GES) | [`create_backup`](ges::create_backup), [`delete_backup`](ges::delete_backup), [`export_backup`](ges::export_backup), [`import_backup`](ges::import_backup), [`list_backups`](ges::list_backups), [`list_graph_backups`](ges::list_graph_backups), [`show_job`](ges::show_job), [`start_graph`](ges::start_graph), [`stop_graph`](ges::stop_graph) |
+//! | [`taurusdb`] | TaurusDB | [`create_backup`](taurusdb::create_backup), [`create_instance`](taurusdb::create_instance), [`delete_backup`](taurusdb::delete_backup), [`list_backups`](taurusdb::list_backups), [`list_restorable_tables`](taurusdb::list_restorable_tables), [`restore_instance`](taurusdb::restore_instance), [`restore_tables`](taurusdb::restore_tables), [`show_backup_policy`](taurusdb::show_backup_policy), [`show_job`](taurusdb::show_job), [`show_restore_time`](taurusdb::show_restore_time), [`update_backup_policy`](taurusdb::update_backup_policy) |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]

@@ -299,7 +299,12 @@ impl<'a> Cx<'a> {
             (Aspect::Maximum, def.maximum.as_ref().map(json_text), rules.maximum.map(|n| n.to_string())),
             (Aspect::Default, def.default.as_ref().map(json_text), rules.default.as_ref().and_then(accepted::render)),
         ];
+        // The spec holds numeric bounds on Integer and Long rows only (a String row's range stays in its prose).
+        let numeric = matches!(ty, TypeExpr::Scalar(Scalar::Integer | Scalar::Long));
         for (aspect, explorer, spec) in bounds {
+            if matches!(aspect, Aspect::Minimum | Aspect::Maximum) && !numeric {
+                continue;
+            }
             if let Some(explorer) = explorer {
                 if spec.as_deref() != Some(explorer.as_str()) {
                     push(self, aspect, "rules", spec.unwrap_or_else(|| "nothing".into()), explorer);

@@ -65,7 +65,15 @@ pub fn plain_text(text: &str) -> String {
         rest = &rest[open + len + 1..];
     }
     out.push_str(rest);
-    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
+    // A sentence right after a list would continue its last item in Markdown: it starts a paragraph instead.
+    let mut lines: Vec<&str> = Vec::new();
+    for line in out.lines().map(str::trim_end) {
+        let after_item = lines.last().is_some_and(|prev| prev.starts_with("- "));
+        if after_item && !line.is_empty() && !line.starts_with("- ") && !line.starts_with(' ') {
+            lines.push("");
+        }
+        lines.push(line);
+    }
     lines.join("\n")
 }
 
@@ -95,6 +103,46 @@ pub fn field_doc(field: &Field) -> Vec<String> {
         lines.push(format!("Wire name `{}`.", field.name));
     }
     lines
+}
+
+/// The documented rules of a request row in plain words: when it becomes mandatory, its rules, bounds and default.
+pub fn rule_phrases(field: &Field) -> Vec<String> {
+    let mut facts = Vec::new();
+    if !field.mandatory_when.is_empty() {
+        facts.push(format!("mandatory when {}", crate::spec::conditions::words(&field.mandatory_when)));
+    }
+    if let Some(words) = super::rules::rule_words(&field.rules) {
+        facts.push(words);
+    }
+    match (field.rules.minimum, field.rules.maximum) {
+        (Some(min), Some(max)) => facts.push(format!("from {min} to {max}")),
+        (Some(min), None) => facts.push(format!("at least {min}")),
+        (None, Some(max)) => facts.push(format!("at most {max}")),
+        (None, None) => {}
+    }
+    // The documented Default value paragraph, when there is one, already says it.
+    if let Some(default) = field.rules.default.as_ref().filter(|_| useful(&field.default_value).is_none()) {
+        let shown = serde_yaml::to_string(default).unwrap_or_default();
+        facts.push(format!("the service's default is `{}`", shown.trim()));
+    }
+    if !field.values.is_empty() {
+        let values: Vec<String> = field.values.iter().map(|v| format!("`{}`", v.value)).collect();
+        facts.push(format!("one of {}", values.join(", ")));
+    }
+    facts
+}
+
+/// [`rule_phrases`] as a paragraph for a nested object's `with_` method (none when nothing is documented).
+pub fn rule_facts(field: &Field) -> Vec<String> {
+    let phrases = rule_phrases(field);
+    if phrases.is_empty() {
+        return Vec::new();
+    }
+    let mut sentence = phrases.join("; ");
+    if let Some(first) = sentence.get(..1) {
+        sentence = first.to_ascii_uppercase() + &sentence[1..];
+    }
+    vec![String::new(), format!("{sentence}.")]
 }
 
 /// The first line of a row's definition, for accessors.

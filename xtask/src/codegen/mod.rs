@@ -1,12 +1,15 @@
 //! `cargo xtask codegen`: writes `crates/hwcloud/src/**` from the checked spec.
 
+mod checks;
 pub mod cli;
+mod doc_example;
 mod docs;
 mod examples;
 mod lifecycle;
 mod model;
 mod names;
 mod operation;
+mod request_types;
 mod rules;
 
 use std::collections::BTreeMap;

@@ -31,6 +31,10 @@ pub struct Ctx<'a> {
     pub rust_names: BTreeMap<&'a str, String>,
     enums: BTreeMap<EnumKey, EnumDef<'a>>,
     pub rules: RuleSets,
+    /// Tables that requests carry: they get a constructor, `with_` methods and, when they have rules,
+    /// `check_rules` (the names in `checked_types`).
+    pub request_types: std::collections::BTreeSet<&'a str>,
+    pub checked_types: std::collections::BTreeSet<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -41,7 +45,17 @@ impl<'a> Ctx<'a> {
         let rows = owned_rows(service, &table, &rust_names);
         let enums = name_enums(&rows, &rust_names);
         let rules = RuleSets::new(service, &rows);
-        Ctx { service, table, rust_names, enums, rules }
+        let request_types = super::request_types::reachable(service, &table);
+        let checked_types = Default::default();
+        let mut ctx = Ctx { service, table, rust_names, enums, rules, request_types, checked_types };
+        // A table is checked when a row has a rule or holds a checked table: grow the set until it settles.
+        loop {
+            let checked = super::request_types::checked(&ctx);
+            if checked == ctx.checked_types {
+                return ctx;
+            }
+            ctx.checked_types = checked;
+        }
     }
 
     pub fn module(&self) -> Ident {
@@ -192,6 +206,11 @@ impl<'a> RustField<'a> {
     pub fn is_string(&self) -> bool {
         !self.is_enum && self.expr == TypeExpr::Scalar(Scalar::String)
     }
+
+    /// Numbers and booleans: copied, not cloned.
+    pub fn is_copy(&self) -> bool {
+        matches!(self.expr, TypeExpr::Scalar(Scalar::Integer | Scalar::Long | Scalar::Float | Scalar::Boolean))
+    }
 }
 
 fn value_type(ctx: &Ctx<'_>, expr: &TypeExpr) -> TokenStream {
@@ -223,6 +242,9 @@ fn serde_attrs(f: &RustField<'_>) -> TokenStream {
     if f.optional {
         parts.push(quote! { default, skip_serializing_if = "Option::is_none" });
     }
+    if f.field.lenient {
+        parts.push(quote! { deserialize_with = "hwcloud_runtime::lenient::deserialize" });
+    }
     if parts.is_empty() {
         quote! {}
     } else {
@@ -230,8 +252,17 @@ fn serde_attrs(f: &RustField<'_>) -> TokenStream {
     }
 }
 
-/// A serde struct for a table, with accessors. `extra` adds private fields (response metadata).
-pub fn struct_tokens(name: &Ident, doc: &[String], fields: &[RustField<'_>], extra: TokenStream) -> TokenStream {
+/// A serde struct for a table, with accessors. `extra` adds private fields (response metadata). A table sent in
+/// requests comes with `request_methods` (its constructor and `with_` methods), which it is built with: it is
+/// `#[non_exhaustive]` even with mandatory fields.
+pub fn struct_tokens(
+    name: &Ident,
+    doc: &[String],
+    fields: &[RustField<'_>],
+    extra: TokenStream,
+    request_methods: Option<TokenStream>,
+) -> TokenStream {
+    let sealed = request_methods.is_some();
     let has_mandatory = fields.iter().any(|f| !f.optional);
     let decls = fields.iter().map(|f| {
         let doc = docs::attrs(&docs::field_doc(f.field));
@@ -247,15 +278,18 @@ pub fn struct_tokens(name: &Ident, doc: &[String], fields: &[RustField<'_>], ext
     } else {
         quote! { Debug, }
     };
-    let (attrs, default) =
-        if has_mandatory { (quote! {}, quote! {}) } else { (quote! { #[non_exhaustive] }, quote! { Default, }) };
+    let (attrs, default) = match (has_mandatory, sealed) {
+        (true, false) => (quote! {}, quote! {}),
+        (true, true) => (quote! { #[non_exhaustive] }, quote! {}),
+        (false, _) => (quote! { #[non_exhaustive] }, quote! { Default, }),
+    };
     let debug_impl = if sensitive {
         redacted_debug(name, fields)
     } else {
         quote! {}
     };
     let accessors: Vec<TokenStream> = fields.iter().map(accessor).collect();
-    let accessors = (!accessors.is_empty()).then(|| quote! { impl #name { #(#accessors)* } });
+    let methods = (!accessors.is_empty() || sealed).then(|| quote! { impl #name { #(#accessors)* #request_methods } });
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -265,7 +299,7 @@ pub fn struct_tokens(name: &Ident, doc: &[String], fields: &[RustField<'_>], ext
             #extra
         }
         #debug_impl
-        #accessors
+        #methods
     }
 }
 
@@ -291,6 +325,7 @@ fn accessor(f: &RustField<'_>) -> TokenStream {
         let (parse, value) = match format {
             TimeFormat::DateTime => (quote! { date_time }, quote! { self.#ident() }),
             TimeFormat::UtcDateTime => (quote! { utc_date_time }, quote! { self.#ident() }),
+            TimeFormat::UnixMs if f.is_string() => (quote! { unix_ms_text }, quote! { self.#ident() }),
             TimeFormat::UnixMs => (quote! { unix_ms }, quote! { self.#ident() }),
         };
         let value = if f.optional {
@@ -324,7 +359,9 @@ pub fn redacted_debug(name: &Ident, fields: &[RustField<'_>]) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let id = &f.ident;
         let field = f.name();
-        if f.field.sensitive {
+        if f.field.sensitive && !f.optional {
+            quote! { .field(#field, &"***") }
+        } else if f.field.sensitive {
             quote! { .field(#field, &self.#id.as_ref().map(|_| "***")) }
         } else {
             quote! { .field(#field, &self.#id) }
@@ -370,6 +407,7 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
         quote! { #doc #id, }
     });
     let to_str = variants.iter().map(|(id, wire, _)| quote! { #ident::#id => #wire, });
+    let wires = variants.iter().map(|(_, wire, _)| *wire);
     let from_str = variants.iter().map(|(id, wire, _)| quote! { #wire => #ident::#id, });
     let doc = docs::attrs(&[
         format!("The documented values of `{}`.", field.name),
@@ -388,6 +426,9 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
         }
 
         impl #ident {
+            /// Every documented value, as sent on the wire.
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -453,5 +494,11 @@ fn type_def(ctx: &Ctx<'_>, name: &str, t: &TypeDef) -> TokenStream {
     }
     doc.push(format!("The documented table `{}`.", docs::escape(t.table.as_deref().unwrap_or(name))));
     let fields: Vec<RustField<'_>> = t.fields.iter().map(|f| RustField::new(ctx, f)).collect();
-    struct_tokens(&ident, &doc, &fields, quote! {})
+    let request = ctx.request_types.contains(name);
+    if request {
+        doc.push(String::new());
+        doc.push("Sent in requests: build one with [`new`](Self::new) and the `with_` methods.".to_owned());
+    }
+    let methods = request.then(|| super::request_types::methods(ctx, name, t));
+    struct_tokens(&ident, &doc, &fields, quote! {}, methods)
 }

@@ -4,12 +4,12 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::checks::{self, Site};
 use super::docs;
 use super::examples;
 use super::lifecycle;
 use super::model::{inline_success_body, struct_tokens, Ctx, RustField};
 use super::names::camel;
-use super::rules::rule_words;
 use crate::spec::check::response_fields;
 use crate::spec::load::Located;
 use crate::spec::model::{Field, OperationFile, Supplier};
@@ -139,7 +139,7 @@ fn module_doc(op: &Op<'_>, pages: &[(String, String)]) -> Vec<String> {
     d.push(String::new());
     d.push("# Example".into());
     d.push(String::new());
-    d.extend(examples::doc_example(op));
+    d.extend(super::doc_example::doc_example(op));
     d.extend(error_section(op));
     if !o.status_codes.is_empty() {
         d.push(String::new());
@@ -290,20 +290,7 @@ fn input_doc(op: &Op<'_>, f: &InputField<'_>) -> Vec<String> {
     } else {
         facts.push("Optional".to_owned());
     }
-    if let Some(words) = rule_words(&field.rules) {
-        facts.push(words);
-    }
-    if let (Some(min), Some(max)) = (field.rules.minimum, field.rules.maximum) {
-        facts.push(format!("from {min} to {max}"));
-    } else if let Some(min) = field.rules.minimum {
-        facts.push(format!("at least {min}"));
-    } else if let Some(max) = field.rules.maximum {
-        facts.push(format!("at most {max}"));
-    }
-    if let Some(default) = &field.rules.default {
-        let shown = serde_yaml::to_string(default).unwrap_or_default();
-        facts.push(format!("the service's default is `{}`", shown.trim()));
-    }
+    facts.extend(docs::rule_phrases(field));
     facts.push(format!("sent as the {} `{}`", f.place.words(), field.name));
     let paged = op.o.pagination.as_ref().is_some_and(|p| [&p.offset, &p.limit].contains(&&field.name));
     if paged {
@@ -315,7 +302,6 @@ fn input_doc(op: &Op<'_>, f: &InputField<'_>) -> Vec<String> {
 
 fn input_struct(op: &Op<'_>) -> TokenStream {
     let OpNames { input, builder, .. } = &op.n;
-    let module = op.ctx.module();
     let owner = &op.n.camel;
     let decls = op.fields.iter().map(|f| {
         let doc = docs::attrs(&input_doc(op, f));
@@ -323,10 +309,16 @@ fn input_struct(op: &Op<'_>) -> TokenStream {
         let ty = &f.rust.ty;
         quote! { #doc pub #ident: Option<#ty>, }
     });
+    let site = Site::top();
     let checks: Vec<TokenStream> = op
         .fields
         .iter()
-        .map(|f| op.ctx.rules.input_checks(&module, owner, &f.rust, f.mandatory() && !f.client_supplied()))
+        .map(|f| {
+            let siblings: Vec<&RustField<'_>> =
+                op.fields.iter().filter(|s| s.place == f.place).map(|s| &s.rust).collect();
+            let required = f.mandatory() && !f.client_supplied();
+            checks::field_checks(op.ctx, owner, &f.rust, &siblings, &site, required)
+        })
         .filter(|t| !t.is_empty())
         .collect();
     let validate_body = if checks.is_empty() {
@@ -430,10 +422,15 @@ fn operation_input_impl(op: &Op<'_>) -> TokenStream {
         let assigns = op.fields.iter().filter(|f| f.place == Place::Body).map(|f| {
             let ident = &f.rust.ident;
             let wire = &f.rust.field.name;
-            if f.mandatory() {
-                quote! { #ident: hwcloud_runtime::validate::required(&OPERATION, #wire, self.#ident.clone())?, }
+            let value = if f.rust.is_copy() {
+                quote! { self.#ident }
             } else {
-                quote! { #ident: self.#ident.clone(), }
+                quote! { self.#ident.clone() }
+            };
+            if f.mandatory() {
+                quote! { #ident: hwcloud_runtime::validate::required(&OPERATION, #wire, #value)?, }
+            } else {
+                quote! { #ident: #value, }
             }
         });
         quote! {
@@ -488,10 +485,14 @@ fn request_body(op: &Op<'_>) -> TokenStream {
         op.o.operation,
         docs::escape(&table)
     )];
-    let tokens = struct_tokens(ident, &doc, &fields, quote! {});
-    let module = op.ctx.module();
-    let checks: Vec<TokenStream> =
-        fields.iter().map(|f| op.ctx.rules.wire_checks(&module, &op.n.camel, f)).filter(|t| !t.is_empty()).collect();
+    let tokens = struct_tokens(ident, &doc, &fields, quote! {}, None);
+    let siblings: Vec<&RustField<'_>> = fields.iter().collect();
+    let site = Site::top();
+    let checks: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| checks::field_checks(op.ctx, &op.n.camel, f, &siblings, &site, false))
+        .filter(|t| !t.is_empty())
+        .collect();
     let validate_body = if checks.is_empty() {
         quote! { Ok(()) }
     } else {
@@ -527,7 +528,8 @@ fn output_struct(op: &Op<'_>) -> TokenStream {
             doc.push(format!("HTTP {}: {}.", r.status, docs::user_text(&described.join(", "))));
         }
     }
-    let tokens = struct_tokens(output, &doc, &fields, quote! { #[serde(skip)] meta: hwcloud_runtime::ResponseMeta, });
+    let tokens =
+        struct_tokens(output, &doc, &fields, quote! { #[serde(skip)] meta: hwcloud_runtime::ResponseMeta, }, None);
     quote! {
         #tokens
         impl #output {
@@ -555,6 +557,22 @@ fn setter(op: &Op<'_>, f: &InputField<'_>) -> TokenStream {
         (quote! { #ty }, quote! { value })
     };
     let set_doc = format!(" Sets or clears [`{}`](Self::{}).", f.rust.name(), f.rust.name());
+    let at = (f.rust.field.format == Some(crate::spec::model::TimeFormat::UnixMs)).then(|| {
+        let at = format_ident!("{}_at", f.rust.name());
+        let value = super::request_types::unix_ms_value(&f.rust.expr);
+        let doc = format!(
+            " Sets [`{}`](Self::{}) to a point in time, in milliseconds since the Unix epoch.",
+            f.rust.name(),
+            f.rust.name()
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #at(mut self, time: hwcloud_runtime::time::OffsetDateTime) -> Self {
+                self.input.#ident = Some(#value);
+                self
+            }
+        }
+    });
     quote! {
         #doc
         pub fn #ident(mut self, value: #param) -> Self {
@@ -567,6 +585,8 @@ fn setter(op: &Op<'_>, f: &InputField<'_>) -> TokenStream {
             self.input.#ident = value;
             self
         }
+
+        #at
     }
 }
 

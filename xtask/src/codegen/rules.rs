@@ -7,7 +7,6 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::model::RustField;
 use super::names::camel;
 use crate::spec::load::ServiceDir;
 use crate::spec::model::{Field, Rules};
@@ -203,68 +202,12 @@ impl RuleSets {
         })
     }
 
-    /// The checks of one field of an input (every value optional; `mandatory` ones must be present).
-    pub fn input_checks(&self, module: &Ident, owner: &str, f: &RustField<'_>, mandatory: bool) -> TokenStream {
-        let ident = &f.ident;
-        let wire = &f.field.name;
-        let setter = f.name();
-        let require = if mandatory {
-            quote! { v.require(#wire, #setter, self.#ident.is_some()); }
-        } else {
-            quote! {}
-        };
-        let value = match &f.expr {
-            TypeExpr::Scalar(Scalar::String) => quote! { self.#ident.as_deref() },
-            TypeExpr::Array(_) => quote! { self.#ident.iter().flatten() },
-            _ => quote! { self.#ident.map(i64::from) },
-        };
-        let check = self.value_check(module, owner, f, value);
-        quote! { #require #check }
-    }
-
-    /// The checks of one field of a wire struct, whose mandatory fields are not `Option`.
-    pub fn wire_checks(&self, module: &Ident, owner: &str, f: &RustField<'_>) -> TokenStream {
-        let ident = &f.ident;
-        let value = match (&f.expr, f.optional) {
-            (TypeExpr::Scalar(Scalar::String), true) => quote! { self.#ident.as_deref() },
-            (TypeExpr::Scalar(Scalar::String), false) => quote! { Some(self.#ident.as_str()) },
-            (TypeExpr::Array(_), true) => quote! { self.#ident.iter().flatten() },
-            (TypeExpr::Array(_), false) => quote! { &self.#ident },
-            (_, true) => quote! { self.#ident.map(i64::from) },
-            (_, false) => quote! { Some(i64::from(self.#ident)) },
-        };
-        self.value_check(module, owner, f, value)
-    }
-
-    fn value_check(&self, module: &Ident, owner: &str, f: &RustField<'_>, value: TokenStream) -> TokenStream {
-        let wire = &f.field.name;
-        let rules = &f.field.rules;
-        if f.is_enum {
-            return quote! {};
-        }
-        match &f.expr {
-            TypeExpr::Scalar(Scalar::String) | TypeExpr::Array(_) => {
-                let Some(rule) = self.by_row.get(&(owner.to_owned(), wire.clone())) else { return quote! {} };
-                let rule = match rule {
-                    RuleRef::NonEmpty => quote! { hwcloud_runtime::validate::StrRules::NON_EMPTY },
-                    RuleRef::Const(name) => quote! { crate::#module::rules::#name },
-                };
-                if matches!(f.expr, TypeExpr::Array(_)) {
-                    quote! { v.check_strs(#wire, #value, &#rule); }
-                } else {
-                    quote! { v.check_str(#wire, #value, &#rule); }
-                }
-            }
-            TypeExpr::Scalar(Scalar::Integer | Scalar::Long) if rules.minimum.is_some() || rules.maximum.is_some() => {
-                let bound = |b: Option<i64>| match b {
-                    Some(b) => quote! { Some(#b) },
-                    None => quote! { None },
-                };
-                let (min, max) = (bound(rules.minimum), bound(rules.maximum));
-                quote! { v.check_range(#wire, #value, #min, #max); }
-            }
-            _ => quote! {},
-        }
+    /// The `StrRules` a string row (or list of strings) is checked against, when the spec states any.
+    pub fn str_rules(&self, module: &Ident, owner: &str, wire: &str) -> Option<TokenStream> {
+        Some(match self.by_row.get(&(owner.to_owned(), wire.to_owned()))? {
+            RuleRef::NonEmpty => quote! { hwcloud_runtime::validate::StrRules::NON_EMPTY },
+            RuleRef::Const(name) => quote! { crate::#module::rules::#name },
+        })
     }
 }
 
@@ -274,7 +217,12 @@ fn upper(name: &str) -> String {
 
 /// A row's rules in plain words, e.g. "4–64 characters, starting with a letter; letters, digits, `-`, `_`".
 pub fn rule_words(rules: &Rules) -> Option<String> {
-    words(&StrRuleSet::of(rules, false, false))
+    let window = rules.time_window.as_ref().map(|w| {
+        let minutes: Vec<String> = w.minutes.iter().map(|m| format!("{m:02}")).collect();
+        format!("a one-hour window `hh:mm-HH:MM` (UTC) on minutes {}", minutes.join(", "))
+    });
+    let parts: Vec<String> = words(&StrRuleSet::of(rules, false, false)).into_iter().chain(window).collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 fn words(set: &StrRuleSet) -> Option<String> {

@@ -42,9 +42,17 @@ fn walk(value: &mut Json, schema: &Schema, at: &str, changes: &mut Vec<String>, 
             *v = Json::String(text);
         }
         (Kind::Integer | Kind::Long | Kind::AnyInteger, v @ Json::String(_)) => {
-            match v.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
-                Some(n) => {
+            let text = v.as_str().unwrap_or_default().to_owned();
+            match crate::spec::conditions::leading_integer(&text) {
+                Some(n) if text.trim() == n.to_string() => {
                     changes.push(format!("`{at}` \"{n}\" written as the number {n} (the definition types it integer)"));
+                    *v = Json::from(n);
+                }
+                Some(n) => {
+                    changes.push(format!(
+                        "`{at}` {text:?} written as the number {n} (the definition types it integer; if servers send \
+                         such text, mark the row `lenient` and keep the printed value)"
+                    ));
                     *v = Json::from(n);
                 }
                 None => changes

@@ -415,15 +415,27 @@ fn check_rows(
             ));
         }
         check_rules(file, &at.key("rules"), &row.rules, &ty, diags);
+        if let Some(flag) = &row.cli_flag {
+            let kebab = flag.starts_with(|c: char| c.is_ascii_lowercase())
+                && flag.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !kebab {
+                diags.push(file.diag_at(
+                    at.key("cli_flag"),
+                    format!("`{flag}` is not a flag name"),
+                    "write it in kebab-case without `--`, e.g. instance-region",
+                ));
+            }
+        }
+        super::conditions::check_row(file, &at, row, rows, &ty, diags);
         let format_fits = match row.format {
             None => true,
             Some(TimeFormat::DateTime | TimeFormat::UtcDateTime) => ty == TypeExpr::Scalar(Scalar::String),
-            Some(TimeFormat::UnixMs) => ty == TypeExpr::Scalar(Scalar::Long),
+            Some(TimeFormat::UnixMs) => matches!(ty, TypeExpr::Scalar(Scalar::Long | Scalar::String)),
         };
         if !format_fits {
             diags.push(file.diag_at(
                 at.key("format"),
-                "`format: date-time`/`utc-date-time` go on String rows, `format: unix-ms` on Long rows",
+                "`format: date-time`/`utc-date-time` go on String rows, `format: unix-ms` on Long or String rows",
                 "fix the type or remove `format`",
             ));
         }
@@ -442,6 +454,7 @@ fn check_rules(file: &dyn DiagSource, at: &KeyPath, rules: &Rules, ty: &TypeExpr
         ("prefix", rules.prefix.is_some()),
         ("suffix", rules.suffix.is_some()),
         ("forbidden_chars", rules.forbidden_chars.is_some()),
+        ("time_window", rules.time_window.is_some()),
     ];
     for (key, set) in string_rules {
         if set && !is_string {
@@ -467,6 +480,16 @@ fn check_rules(file: &dyn DiagSource, at: &KeyPath, rules: &Rules, ty: &TypeExpr
                 at.key("charset").index(ci),
                 format!("unknown character class `{class}`"),
                 format!("write one of {} or a single character such as \"-\"", CHARSET_CLASSES.join(", ")),
+            ));
+        }
+    }
+    if let Some(window) = &rules.time_window {
+        let mut seen = BTreeSet::new();
+        if window.minutes.is_empty() || window.minutes.iter().any(|m| *m >= 60 || !seen.insert(*m)) {
+            diags.push(file.diag_at(
+                at.key("time_window").key("minutes"),
+                "`minutes` must list distinct minutes from 0 to 59",
+                "write the minutes the prose allows, e.g. [0, 15, 30, 45]",
             ));
         }
     }
@@ -946,6 +969,16 @@ pub fn check_object(
                 return Err(format!("mandatory field `{}{}` is missing", prefix(at), f.name));
             }
         }
+        for f in fields.iter().filter(|f| !map.contains_key(&f.name)) {
+            if f.mandatory_when.iter().any(|c| super::conditions::holds(c, map)) {
+                return Err(format!(
+                    "field `{}{}` is missing; it is mandatory when {}",
+                    prefix(at),
+                    f.name,
+                    super::conditions::words(&f.mandatory_when)
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -956,6 +989,8 @@ fn check_value(row: &Field, value: &Json, table: &TypeTable<'_>, request: bool, 
     }
     // A row with a bad type is reported where it is declared, not again for each example.
     let Ok(ty) = field_type(row) else { return Ok(()) };
+    let lenient = row.lenient.then(|| super::conditions::lenient_value(&ty, value)).flatten();
+    let value = lenient.as_ref().unwrap_or(value);
     check_typed(&ty, value, table, request, at)?;
     if request {
         satisfies(&row.rules, value).map_err(|rule| format!("`{at}` breaks rule `{rule}`"))?;
@@ -1020,7 +1055,7 @@ pub fn satisfies(rules: &Rules, value: &Json) -> Result<(), &'static str> {
                 single => single.chars().eq(std::iter::once(c)),
             })
         };
-        let checks: [(&'static str, bool); 8] = [
+        let checks: [(&'static str, bool); 9] = [
             ("length", rules.length.is_none_or(|l| n == l as usize)),
             ("min_length", rules.min_length.is_none_or(|l| n >= l as usize)),
             ("max_length", rules.max_length.is_none_or(|l| n <= l as usize)),
@@ -1032,6 +1067,7 @@ pub fn satisfies(rules: &Rules, value: &Json) -> Result<(), &'static str> {
             ("suffix", rules.suffix.as_deref().is_none_or(|p| s.ends_with(p))),
             ("charset", rules.charset.is_empty() || s.chars().all(allowed)),
             ("forbidden_chars", rules.forbidden_chars.as_deref().is_none_or(|f| !s.chars().any(|c| f.contains(c)))),
+            ("time_window", rules.time_window.as_ref().is_none_or(|w| time_window_fits(s, &w.minutes))),
         ];
         if let Some((rule, _)) = checks.iter().find(|(_, ok)| !ok) {
             return Err(rule);
@@ -1046,6 +1082,21 @@ pub fn satisfies(rules: &Rules, value: &Json) -> Result<(), &'static str> {
         }
     }
     Ok(())
+}
+
+/// `hh:mm-HH:MM` with HH one hour after hh (`23:00-00:00` wraps) and the same minutes, one of `minutes`; the runtime's
+/// `check_time_window` decides the same way.
+pub fn time_window_fits(text: &str, minutes: &[u8]) -> bool {
+    let parse = |part: &str| -> Option<(u8, u8)> {
+        let (h, m) = part.split_once(':')?;
+        let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+        (digits(h) && digits(m)).then(|| Some((h.parse().ok()?, m.parse().ok()?))).flatten()
+    };
+    let Some((from, to)) = text.split_once('-') else { return false };
+    match (parse(from), parse(to)) {
+        (Some((h1, m1)), Some((h2, m2))) => h1 < 24 && h2 == (h1 + 1) % 24 && m1 == m2 && minutes.contains(&m1),
+        _ => false,
+    }
 }
 
 fn yaml_to_json(v: &serde_yaml::Value) -> Json {

@@ -2,6 +2,7 @@
 
 pub mod accepted;
 pub mod check;
+pub mod conditions;
 pub mod diag;
 pub mod load;
 pub mod locate;

@@ -186,8 +186,20 @@ pub struct Field {
     pub supplied_by: Option<Supplier>,
     #[serde(default)]
     pub rust_name: Option<String>,
+    /// The `hwc` flag of the row, only when the one derived from its wire name would collide with an option of
+    /// `hwc` (e.g. a body field `region` next to the global `--region`).
+    #[serde(default)]
+    pub cli_flag: Option<String>,
     #[serde(default)]
     pub format: Option<TimeFormat>,
+    /// The row is mandatory when any of these conditions on a sibling row holds (the prose's "X is mandatory when Y
+    /// is set", "... when type is backup").
+    #[serde(default)]
+    pub mandatory_when: Vec<Condition>,
+    /// The value is also read in the other JSON form real servers and printed examples use: a number or boolean for
+    /// a String row, a string holding the number (`"7,"`) for an Integer or Long row, `"true"` for a Boolean row.
+    #[serde(default)]
+    pub lenient: bool,
     #[serde(default)]
     pub correction: Option<String>,
     #[serde(default)]
@@ -205,6 +217,40 @@ pub enum Supplier {
     Client,
 }
 
+/// A condition on a sibling row of the same table, for `mandatory_when`: the sibling is set (no other key), is set
+/// to one of `equals`, is set to none of `not_equals`, or is not set (`absent: true`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Condition {
+    pub field: String,
+    #[serde(default)]
+    pub equals: Vec<serde_yaml::Value>,
+    #[serde(default)]
+    pub not_equals: Vec<serde_yaml::Value>,
+    #[serde(default)]
+    pub absent: bool,
+}
+
+/// What a [`Condition`] asks of its sibling.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test<'a> {
+    Set,
+    Absent,
+    Equals(&'a [serde_yaml::Value]),
+    NotEquals(&'a [serde_yaml::Value]),
+}
+
+impl Condition {
+    /// The test, once `check.rs` has made sure at most one of `equals`, `not_equals`, `absent` is given.
+    pub fn test(&self) -> Test<'_> {
+        match (self.absent, self.equals.is_empty(), self.not_equals.is_empty()) {
+            (true, _, _) => Test::Absent,
+            (false, false, _) => Test::Equals(&self.equals),
+            (false, true, false) => Test::NotEquals(&self.not_equals),
+            (false, true, true) => Test::Set,
+        }
+    }
+}
+
 /// A documented timestamp format of a String or Long row: the generator adds a typed accessor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -213,7 +259,7 @@ pub enum TimeFormat {
     DateTime,
     /// `yyyy-mm-dd hh:mm:ss` in UTC.
     UtcDateTime,
-    /// Milliseconds since the Unix epoch.
+    /// Milliseconds since the Unix epoch (a Long, or a String holding the number).
     UnixMs,
 }
 
@@ -241,6 +287,15 @@ pub struct Rules {
     pub maximum: Option<i64>,
     #[serde(default)]
     pub default: Option<serde_yaml::Value>,
+    /// `hh:mm-HH:MM`: a one-hour window (HH is hh + 1, `23:00-00:00` wraps), the same minutes on both sides, one of
+    /// `minutes`.
+    #[serde(default)]
+    pub time_window: Option<TimeWindow>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TimeWindow {
+    pub minutes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -327,3 +327,66 @@ fn endpoint_table_mistakes_are_reported_at_their_rows() {
     let no_regions = SERVICE.replace("  regions: [cn-north-4]\n", "");
     assert_one(&errors(&no_regions, OPERATION), "service.yaml", &no_regions, "template:", "names no region");
 }
+
+/// OPERATION with two more body rows: a documented `mode` and a `backup_id` that some rows below make conditional.
+fn with_conditional_rows(extra: &str) -> String {
+    OPERATION.replace(
+        "      values: []\n",
+        &format!(
+            "      values: []\n    - name: mode\n      mandatory: false\n      type: String\n      values:\n        - {{ value: backup }}\n        - {{ value: timestamp }}\n    - name: backup_id\n      mandatory: false\n      type: String\n{extra}"
+        ),
+    )
+}
+
+#[test]
+fn conditions_name_a_sibling_and_values_it_can_take() {
+    let ok = with_conditional_rows(
+        "      mandatory_when:\n        - { field: mode, equals: [backup] }\n        - { field: mode, not_equals: [timestamp] }\n",
+    );
+    assert_eq!(errors(SERVICE, &ok), Vec::new());
+
+    let op = with_conditional_rows("      mandatory_when:\n        - { field: mood }\n");
+    assert_one(&errors(SERVICE, &op), "get_thing.yaml", &op, "field: mood", "`mood` is not a row of this table");
+    let op = with_conditional_rows("      mandatory_when:\n        - { field: mode, equals: [bakup] }\n");
+    assert_one(&errors(SERVICE, &op), "get_thing.yaml", &op, "bakup", "`bakup` is not one of its documented values");
+    let op = with_conditional_rows("      mandatory_when:\n        - { field: backup_id }\n");
+    assert_one(&errors(SERVICE, &op), "get_thing.yaml", &op, "field: backup_id }", "a row cannot depend on itself");
+    let op =
+        with_conditional_rows("      mandatory_when:\n        - { field: mode, equals: [backup], absent: true }\n");
+    assert_one(&errors(SERVICE, &op), "get_thing.yaml", &op, "absent: true", "at most one of `equals`");
+    let op = OPERATION.replace(
+        "      rules: { min_length: 4, starts_with_letter: true }\n",
+        "      rules: { min_length: 4, starts_with_letter: true }\n      mandatory_when:\n        - { field: name }\n",
+    );
+    assert!(errors(SERVICE, &op).iter().any(|d| d.message.contains("which is not `mandatory: false`")));
+}
+
+#[test]
+fn examples_must_satisfy_conditions_time_windows_and_lenient_forms() {
+    let conditional = with_conditional_rows("      mandatory_when:\n        - { field: mode, equals: [backup] }\n");
+    let op = conditional
+        .replace("{ \\\"name\\\": \\\"good\\\" }", "{ \\\"name\\\": \\\"good\\\", \\\"mode\\\": \\\"backup\\\" }");
+    let op = op.replace("{ \"name\": \"good\" }", "{ \"name\": \"good\", \"mode\": \"backup\" }");
+    let diags = errors(SERVICE, &op);
+    assert!(diags.iter().any(|d| d.message.contains("it is mandatory when `mode` is `backup`")), "{diags:#?}");
+
+    let window = OPERATION
+        .replace("rules: { min_length: 4, starts_with_letter: true }", "rules: { time_window: { minutes: [0] } }");
+    let late = window.replace("{ \"name\": \"good\" }", "{ \"name\": \"21:30-22:30\" }");
+    assert!(errors(SERVICE, &late).iter().any(|d| d.message.contains("breaks rule `time_window`")));
+    let on_time = window.replace("{ \"name\": \"good\" }", "{ \"name\": \"23:00-00:00\" }");
+    assert_eq!(errors(SERVICE, &on_time), Vec::new(), "a window may cross midnight");
+    let bad_minutes = window.replace("minutes: [0]", "minutes: [60]");
+    assert!(errors(SERVICE, &bad_minutes).iter().any(|d| d.message.contains("distinct minutes from 0 to 59")));
+
+    let number = OPERATION.replace("{ \"job_id\": \"j1\", \"state\": \"ok\" }", "{ \"job_id\": 7, \"state\": \"ok\" }");
+    assert!(errors(SERVICE, &number).iter().any(|d| d.message.contains("does not fit type")));
+    let lenient = number.replace(
+        "        - name: job_id\n          type: String",
+        "        - name: job_id\n          type: String\n          lenient: true",
+    );
+    assert_eq!(errors(SERVICE, &lenient), Vec::new(), "a lenient String row reads a number");
+    let on_object =
+        OPERATION.replace("    body: { ref: demo_error }", "    body: { ref: demo_error }\n    lenient: true");
+    assert!(!errors(SERVICE, &on_object).is_empty());
+}

@@ -87,7 +87,7 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** If this parameter is not transferred, all APIs are queried.
     ///
-    /// Optional; sent as the query parameter `datastore_type`.
+    /// Optional; one of `cassandra`, `mongodb`, `redis`, `influxdb`; sent as the query parameter `datastore_type`.
     pub datastore_type: Option<crate::geminidb::types::ListBackupsDatastoreType>,
     /// Backup policy type
     ///
@@ -96,7 +96,7 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** Instance
     ///
-    /// Optional; the service's default is `Instance`; sent as the query parameter `type`.
+    /// Optional; one of `Instance`, `DatabaseTable`; sent as the query parameter `type`.
     pub r#type: Option<crate::geminidb::types::ListBackupsType>,
     /// Instance ID
     ///
@@ -117,7 +117,7 @@ pub struct ListBackupsInput {
     /// - Incremental: indicates that the backup is an incremental backup.
     /// - Differential: indicates that the backup is a differential backup.
     ///
-    /// Optional; sent as the query parameter `backup_type`.
+    /// Optional; one of `Auto`, `Manual`, `Incremental`, `Differential`; sent as the query parameter `backup_type`.
     pub backup_type: Option<crate::geminidb::types::ListBackupsBackupType>,
     /// Start time of the query. The format is yyyy-mm-dd hh:mm:ss. The value is in UTC format.
     ///
@@ -144,6 +144,21 @@ impl ListBackupsInput {
         v.check_range("offset", self.offset.map(i64::from), Some(1i64), None);
         v.require("limit", "limit", self.limit.is_some());
         v.check_range("limit", self.limit.map(i64::from), Some(1i64), Some(100i64));
+        v.check_documented(
+            "datastore_type",
+            self.datastore_type.as_ref().map(crate::geminidb::types::ListBackupsDatastoreType::as_str),
+            crate::geminidb::types::ListBackupsDatastoreType::VALUES,
+        );
+        v.check_documented(
+            "type",
+            self.r#type.as_ref().map(crate::geminidb::types::ListBackupsType::as_str),
+            crate::geminidb::types::ListBackupsType::VALUES,
+        );
+        v.check_documented(
+            "backup_type",
+            self.backup_type.as_ref().map(crate::geminidb::types::ListBackupsBackupType::as_str),
+            crate::geminidb::types::ListBackupsBackupType::VALUES,
+        );
         v.finish()
     }
 }
@@ -282,7 +297,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** If this parameter is not transferred, all APIs are queried.
     ///
-    /// Optional; sent as the query parameter `datastore_type`.
+    /// Optional; one of `cassandra`, `mongodb`, `redis`, `influxdb`; sent as the query parameter `datastore_type`.
     pub fn datastore_type(mut self, value: impl Into<crate::geminidb::types::ListBackupsDatastoreType>) -> Self {
         self.input.datastore_type = Some(value.into());
         self
@@ -301,7 +316,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** Instance
     ///
-    /// Optional; the service's default is `Instance`; sent as the query parameter `type`.
+    /// Optional; one of `Instance`, `DatabaseTable`; sent as the query parameter `type`.
     pub fn r#type(mut self, value: impl Into<crate::geminidb::types::ListBackupsType>) -> Self {
         self.input.r#type = Some(value.into());
         self
@@ -352,7 +367,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     /// - Incremental: indicates that the backup is an incremental backup.
     /// - Differential: indicates that the backup is a differential backup.
     ///
-    /// Optional; sent as the query parameter `backup_type`.
+    /// Optional; one of `Auto`, `Manual`, `Incremental`, `Differential`; sent as the query parameter `backup_type`.
     pub fn backup_type(mut self, value: impl Into<crate::geminidb::types::ListBackupsBackupType>) -> Self {
         self.input.backup_type = Some(value.into());
         self

@@ -75,7 +75,7 @@ pub struct ListJobsInput {
     pub end_time: Option<String>,
     /// Task status. Running indicates a task is being executed. Completed indicates a task is complete. Failed indicates a task failed.
     ///
-    /// Optional; sent as the query parameter `status`.
+    /// Optional; one of `Running`, `Completed`, `Failed`; sent as the query parameter `status`.
     pub status: Option<crate::geminidb::types::JobDetailStatus>,
     /// Task name.
     /// - CreateInstance: Create an instance.
@@ -103,7 +103,7 @@ pub struct ListJobsInput {
     /// - ReleaseBiActiveInstance: Remove a dual-active relationship from an instance.
     /// - BackupInstance: Back up an instance.
     ///
-    /// Optional; sent as the query parameter `name`.
+    /// Optional; one of `CreateInstance`, `RestoreNewInstance`, `EnlargeInstance`, `ReduceInstance`, `RestartInstance`, `RestartNode`, `EnlargeInstanceVolume`, `ReduceInstanceVolume`, `ResizeInstance`, `UpgradeDbVersion`, `BindPublicIP`, `UnbindPublicIP`, `DeleteInstance`, `EnlargeInstanceColdVolume`, `AddInstanceColdVolume`, `ModifySecurityGroup`, `ModifyCcmCert`, `ModifyPort`, `ConstructDisasterRecovery`, `DeConstructDisasterRecovery`, `SwitchOverDisasterRecovery`, `BuildBiActiveInstance`, `ReleaseBiActiveInstance`, `BackupInstance`; sent as the query parameter `name`.
     pub name: Option<crate::geminidb::types::ListJobsName>,
     /// Index offset.
     /// If offset is set to N, the resource query starts from the N+1 piece of data. The value is 0 by default, indicating that the query starts from the first piece of data. The value cannot be a negative number.
@@ -127,6 +127,16 @@ impl ListJobsInput {
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(&OPERATION);
         v.check_str("project_id", self.project_id.as_deref(), &hwcloud_runtime::validate::StrRules::NON_EMPTY);
+        v.check_documented(
+            "status",
+            self.status.as_ref().map(crate::geminidb::types::JobDetailStatus::as_str),
+            crate::geminidb::types::JobDetailStatus::VALUES,
+        );
+        v.check_documented(
+            "name",
+            self.name.as_ref().map(crate::geminidb::types::ListJobsName::as_str),
+            crate::geminidb::types::ListJobsName::VALUES,
+        );
         v.check_range("offset", self.offset.map(i64::from), Some(0i64), None);
         v.check_range("limit", self.limit.map(i64::from), Some(10i64), Some(50i64));
         v.finish()
@@ -270,7 +280,7 @@ impl<C> crate::OperationBuilder<ListJobsInput, C> {
 
     /// Task status. Running indicates a task is being executed. Completed indicates a task is complete. Failed indicates a task failed.
     ///
-    /// Optional; sent as the query parameter `status`.
+    /// Optional; one of `Running`, `Completed`, `Failed`; sent as the query parameter `status`.
     pub fn status(mut self, value: impl Into<crate::geminidb::types::JobDetailStatus>) -> Self {
         self.input.status = Some(value.into());
         self
@@ -308,7 +318,7 @@ impl<C> crate::OperationBuilder<ListJobsInput, C> {
     /// - ReleaseBiActiveInstance: Remove a dual-active relationship from an instance.
     /// - BackupInstance: Back up an instance.
     ///
-    /// Optional; sent as the query parameter `name`.
+    /// Optional; one of `CreateInstance`, `RestoreNewInstance`, `EnlargeInstance`, `ReduceInstance`, `RestartInstance`, `RestartNode`, `EnlargeInstanceVolume`, `ReduceInstanceVolume`, `ResizeInstance`, `UpgradeDbVersion`, `BindPublicIP`, `UnbindPublicIP`, `DeleteInstance`, `EnlargeInstanceColdVolume`, `AddInstanceColdVolume`, `ModifySecurityGroup`, `ModifyCcmCert`, `ModifyPort`, `ConstructDisasterRecovery`, `DeConstructDisasterRecovery`, `SwitchOverDisasterRecovery`, `BuildBiActiveInstance`, `ReleaseBiActiveInstance`, `BackupInstance`; sent as the query parameter `name`.
     pub fn name(mut self, value: impl Into<crate::geminidb::types::ListJobsName>) -> Self {
         self.input.name = Some(value.into());
         self

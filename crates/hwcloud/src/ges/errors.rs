@@ -82,6 +82,12 @@ pub(super) static CODES: &[hwcloud_runtime::ErrorCode] = &[
     ),
     hwcloud_runtime::ErrorCode::new(
         400,
+        "GES.7015",
+        "The graph is not running or stopped.",
+        "",
+    ),
+    hwcloud_runtime::ErrorCode::new(
+        400,
         "GES.7024",
         "The graph backup does not exist or has been deleted.",
         "",

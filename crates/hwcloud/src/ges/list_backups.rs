@@ -82,13 +82,13 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** 10
     ///
-    /// Optional; the service's default is `10`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub limit: Option<i32>,
     /// Starting position of the request.
     ///
     /// **Default value:** 0
     ///
-    /// Optional; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub offset: Option<i32>,
 }
 
@@ -199,7 +199,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** 10
     ///
-    /// Optional; the service's default is `10`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
@@ -215,7 +215,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** 0
     ///
-    /// Optional; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub fn offset(mut self, value: i32) -> Self {
         self.input.offset = Some(value);
         self

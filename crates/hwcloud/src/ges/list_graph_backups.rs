@@ -78,13 +78,13 @@ pub struct ListGraphBackupsInput {
     ///
     /// **Default value:** 10
     ///
-    /// Optional; the service's default is `10`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub limit: Option<i32>,
     /// Starting position of the request.
     ///
     /// **Default value:** 0
     ///
-    /// Optional; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub offset: Option<i32>,
 }
 
@@ -212,7 +212,7 @@ impl<C> crate::OperationBuilder<ListGraphBackupsInput, C> {
     ///
     /// **Default value:** 10
     ///
-    /// Optional; the service's default is `10`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
@@ -228,7 +228,7 @@ impl<C> crate::OperationBuilder<ListGraphBackupsInput, C> {
     ///
     /// **Default value:** 0
     ///
-    /// Optional; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub fn offset(mut self, value: i32) -> Self {
         self.input.offset = Some(value);
         self

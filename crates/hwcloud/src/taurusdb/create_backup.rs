@@ -79,7 +79,7 @@ pub struct CreateBackupInput {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub x_language: Option<crate::taurusdb::types::XLanguage>,
     /// Instance ID, which uniquely identifies an instance.
     ///
@@ -112,8 +112,13 @@ impl CreateBackupInput {
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(&OPERATION);
         v.check_str("project_id", self.project_id.as_deref(), &crate::taurusdb::rules::PROJECT_ID);
+        v.check_documented(
+            "X-Language",
+            self.x_language.as_ref().map(crate::taurusdb::types::XLanguage::as_str),
+            crate::taurusdb::types::XLanguage::VALUES,
+        );
         v.require("instance_id", "instance_id", self.instance_id.is_some());
-        v.check_str("instance_id", self.instance_id.as_deref(), &crate::taurusdb::rules::INSTANCE_ID);
+        v.check_str("instance_id", self.instance_id.as_deref(), &crate::taurusdb::rules::CREATE_BACKUP_INSTANCE_ID);
         v.require("name", "name", self.name.is_some());
         v.check_str("name", self.name.as_deref(), &crate::taurusdb::rules::NAME);
         v.check_str("description", self.description.as_deref(), &crate::taurusdb::rules::DESCRIPTION);
@@ -194,7 +199,7 @@ impl CreateBackupRequestBody {
     /// Checks the documented rules of every field, as a server does with what it receives.
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(&OPERATION);
-        v.check_str("instance_id", Some(self.instance_id.as_str()), &crate::taurusdb::rules::INSTANCE_ID);
+        v.check_str("instance_id", Some(self.instance_id.as_str()), &crate::taurusdb::rules::CREATE_BACKUP_INSTANCE_ID);
         v.check_str("name", Some(self.name.as_str()), &crate::taurusdb::rules::NAME);
         v.check_str("description", self.description.as_deref(), &crate::taurusdb::rules::DESCRIPTION);
         v.finish()
@@ -265,7 +270,7 @@ impl<C> crate::OperationBuilder<CreateBackupInput, C> {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub fn x_language(mut self, value: impl Into<crate::taurusdb::types::XLanguage>) -> Self {
         self.input.x_language = Some(value.into());
         self

@@ -79,7 +79,7 @@ pub struct DeleteBackupInput {
     /// Language.
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub x_language: Option<crate::taurusdb::types::XLanguage>,
 }
 
@@ -96,6 +96,11 @@ impl DeleteBackupInput {
         v.check_str("project_id", self.project_id.as_deref(), &crate::taurusdb::rules::PROJECT_ID);
         v.require("backup_id", "backup_id", self.backup_id.is_some());
         v.check_str("backup_id", self.backup_id.as_deref(), &hwcloud_runtime::validate::StrRules::NON_EMPTY);
+        v.check_documented(
+            "X-Language",
+            self.x_language.as_ref().map(crate::taurusdb::types::XLanguage::as_str),
+            crate::taurusdb::types::XLanguage::VALUES,
+        );
         v.finish()
     }
 }
@@ -203,7 +208,7 @@ impl<C> crate::OperationBuilder<DeleteBackupInput, C> {
     /// Language.
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub fn x_language(mut self, value: impl Into<crate::taurusdb::types::XLanguage>) -> Self {
         self.input.x_language = Some(value.into());
         self

@@ -84,7 +84,7 @@ pub struct ListBackupsInput {
     /// **Range:** - auto: automated full backup
     /// - manual: manual full backup
     ///
-    /// Optional; sent as the query parameter `backup_type`.
+    /// Optional; one of `auto`, `manual`; sent as the query parameter `backup_type`.
     pub backup_type: Option<crate::taurusdb::types::ListBackupsBackupType>,
     /// Index offset. The query starts from the next piece of data indexed by this parameter.
     ///
@@ -94,7 +94,7 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** 0
     ///
-    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; at least 0; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub offset: Option<i32>,
     /// Number of records to be queried.
     ///
@@ -104,7 +104,7 @@ pub struct ListBackupsInput {
     ///
     /// **Default value:** 100
     ///
-    /// Optional; from 1 to 100; the service's default is `100`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; from 1 to 100; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub limit: Option<i32>,
     /// Query start time in the "yyyy-mm-ddThh:mm:ssZ" format.
     /// T is the separator between the calendar and the hourly notation of time. Z indicates the time zone offset. For example, if the time zone offset is one hour, the value of Z is +0100.
@@ -131,7 +131,7 @@ pub struct ListBackupsInput {
     /// Language.
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub x_language: Option<crate::taurusdb::types::XLanguage>,
 }
 
@@ -146,10 +146,20 @@ impl ListBackupsInput {
     pub fn validate(&self) -> Result<(), hwcloud_runtime::Error> {
         let mut v = hwcloud_runtime::validate::Violations::new(&OPERATION);
         v.check_str("project_id", self.project_id.as_deref(), &crate::taurusdb::rules::PROJECT_ID);
-        v.check_str("instance_id", self.instance_id.as_deref(), &crate::taurusdb::rules::INSTANCE_ID);
+        v.check_str("instance_id", self.instance_id.as_deref(), &crate::taurusdb::rules::LIST_BACKUPS_INSTANCE_ID);
         v.check_str("backup_id", self.backup_id.as_deref(), &crate::taurusdb::rules::BACKUP_ID);
+        v.check_documented(
+            "backup_type",
+            self.backup_type.as_ref().map(crate::taurusdb::types::ListBackupsBackupType::as_str),
+            crate::taurusdb::types::ListBackupsBackupType::VALUES,
+        );
         v.check_range("offset", self.offset.map(i64::from), Some(0i64), None);
         v.check_range("limit", self.limit.map(i64::from), Some(1i64), Some(100i64));
+        v.check_documented(
+            "X-Language",
+            self.x_language.as_ref().map(crate::taurusdb::types::XLanguage::as_str),
+            crate::taurusdb::types::XLanguage::VALUES,
+        );
         v.finish()
     }
 }
@@ -287,7 +297,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     /// **Range:** - auto: automated full backup
     /// - manual: manual full backup
     ///
-    /// Optional; sent as the query parameter `backup_type`.
+    /// Optional; one of `auto`, `manual`; sent as the query parameter `backup_type`.
     pub fn backup_type(mut self, value: impl Into<crate::taurusdb::types::ListBackupsBackupType>) -> Self {
         self.input.backup_type = Some(value.into());
         self
@@ -307,7 +317,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** 0
     ///
-    /// Optional; at least 0; the service's default is `0`; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; at least 0; sent as the query parameter `offset`; `into_pages()` and `into_items()` set it for each page.
     pub fn offset(mut self, value: i32) -> Self {
         self.input.offset = Some(value);
         self
@@ -327,7 +337,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     ///
     /// **Default value:** 100
     ///
-    /// Optional; from 1 to 100; the service's default is `100`; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
+    /// Optional; from 1 to 100; sent as the query parameter `limit`; `into_pages()` and `into_items()` set it for each page.
     pub fn limit(mut self, value: i32) -> Self {
         self.input.limit = Some(value);
         self
@@ -404,7 +414,7 @@ impl<C> crate::OperationBuilder<ListBackupsInput, C> {
     /// Language.
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; the service's default is `en-us`; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub fn x_language(mut self, value: impl Into<crate::taurusdb::types::XLanguage>) -> Self {
         self.input.x_language = Some(value.into());
         self

@@ -83,7 +83,7 @@ pub struct ShowJobInput {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub x_language: Option<crate::taurusdb::types::XLanguage>,
 }
 
@@ -99,6 +99,11 @@ impl ShowJobInput {
         let mut v = hwcloud_runtime::validate::Violations::new(&OPERATION);
         v.check_str("project_id", self.project_id.as_deref(), &crate::taurusdb::rules::PROJECT_ID);
         v.require("id", "id", self.id.is_some());
+        v.check_documented(
+            "X-Language",
+            self.x_language.as_ref().map(crate::taurusdb::types::XLanguage::as_str),
+            crate::taurusdb::types::XLanguage::VALUES,
+        );
         v.finish()
     }
 }
@@ -206,7 +211,7 @@ impl<C> crate::OperationBuilder<ShowJobInput, C> {
     /// **Default value:** en-us
     ///
     ///
-    /// Optional; the service's default is `en-us`; sent as the header `X-Language`.
+    /// Optional; one of `en-us`, `zh-cn`; sent as the header `X-Language`.
     pub fn x_language(mut self, value: impl Into<crate::taurusdb::types::XLanguage>) -> Self {
         self.input.x_language = Some(value.into());
         self

@@ -108,10 +108,12 @@ pub fn of<'a>(ctx: &Ctx<'a>, file: &'a Located<OperationFile>, options: &[&str])
             setters.push(Setter { method, source: Source::Body(wire.clone()), wire });
             continue;
         }
-        let (long, alias) = if Some(wire.as_str()) == limit {
-            ("page-size".to_owned(), Some(kebab(&wire)).filter(|a| a != "page-size"))
-        } else {
-            (kebab(&wire), None)
+        let (long, alias) = match &f.rust.field.cli_flag {
+            Some(flag) => (flag.clone(), None),
+            None if Some(wire.as_str()) == limit => {
+                ("page-size".to_owned(), Some(kebab(&wire)).filter(|a| a != "page-size"))
+            }
+            None => (kebab(&wire), None),
         };
         let (kind, multiple) = kind_of(f.rust.field);
         let paging_parameter = op.pagination.as_ref().is_some_and(|p| p.offset == wire || p.limit == wire);
@@ -155,7 +157,11 @@ fn expand<'a>(
     }
     let (kind, multiple) = kind_of(row);
     let required = if depth == 0 && top.mandatory() { Required::UnlessBody } else { Required::No };
-    let long = path.iter().map(|w| kebab(w)).collect::<Vec<_>>().join(".");
+    let mut segments: Vec<String> = path.iter().map(|w| kebab(w)).collect();
+    if let (Some(flag), Some(last)) = (&row.cli_flag, segments.last_mut()) {
+        *last = flag.clone();
+    }
+    let long = segments.join(".");
     out.push(FlagDef { long, alias: None, path, place: Place::Body, kind, multiple, required, row });
 }
 

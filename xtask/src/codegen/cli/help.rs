@@ -53,7 +53,10 @@ pub fn long(f: &FlagDef<'_>) -> String {
         (None, Some(max)) => facts.push(format!("at most {max}")),
         (None, None) => {}
     }
-    if let Some(default) = &row.rules.default {
+    // The documented Default value paragraph, when there is one, already says it.
+    if let Some(default) =
+        row.rules.default.as_ref().filter(|_| crate::codegen::docs::useful(&row.default_value).is_none())
+    {
         let shown = serde_yaml::to_string(default).unwrap_or_default();
         facts.push(format!("the service's default is {}", shown.trim()));
     }

@@ -50,7 +50,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "TYPE",
         help: "Backup policy type",
-        long_help: "Backup policy type\n\nRange: - Instance: An instance backup is queried.\n- DatabaseTable: A table-level backup is queried. This parameter is\n  available only for GeminiDB Cassandra API.\n\nDefault value: Instance\n\nOptional; the service's default is Instance; sent as the query parameter\n`type`.\n\nValues:\n  Instance: An instance backup is queried.\n  DatabaseTable: A table-level backup is queried. This parameter is\n  available only for GeminiDB Cassandra API.",
+        long_help: "Backup policy type\n\nRange: - Instance: An instance backup is queried.\n- DatabaseTable: A table-level backup is queried. This parameter is\n  available only for GeminiDB Cassandra API.\n\nDefault value: Instance\n\nOptional; sent as the query parameter `type`.\n\nValues:\n  Instance: An instance backup is queried.\n  DatabaseTable: A table-level backup is queried. This parameter is\n  available only for GeminiDB Cassandra API.",
     },
     Flag {
         long: "instance-id",

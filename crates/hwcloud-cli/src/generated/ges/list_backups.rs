@@ -14,7 +14,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "LIMIT",
         help: "Maximum number of resources per page.",
-        long_help: "Maximum number of resources per page.\n\nDefault value: 10\n\nOptional; the service's default is 10; sent as the query parameter `limit`.",
+        long_help: "Maximum number of resources per page.\n\nDefault value: 10\n\nOptional; sent as the query parameter `limit`.",
     },
     Flag {
         long: "offset",
@@ -26,7 +26,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "OFFSET",
         help: "Starting position of the request.",
-        long_help: "Starting position of the request.\n\nDefault value: 0\n\nOptional; the service's default is 0; sent as the query parameter `offset`.",
+        long_help: "Starting position of the request.\n\nDefault value: 0\n\nOptional; sent as the query parameter `offset`.",
     },
 ];
 /// The command line of this operation and what its output looks like.

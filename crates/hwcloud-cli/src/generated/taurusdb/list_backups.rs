@@ -50,7 +50,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "OFFSET",
         help: "Index offset. The query starts from the next piece of data indexed by this parameter.",
-        long_help: "Index offset. The query starts from the next piece of data indexed by this\nparameter.\n\nConstraints: The value must be an integer and cannot be a negative number.\n\nRange: ≥0\n\nDefault value: 0\n\nOptional; at least 0; the service's default is 0; sent as the query\nparameter `offset`.",
+        long_help: "Index offset. The query starts from the next piece of data indexed by this\nparameter.\n\nConstraints: The value must be an integer and cannot be a negative number.\n\nRange: ≥0\n\nDefault value: 0\n\nOptional; at least 0; sent as the query parameter `offset`.",
     },
     Flag {
         long: "page-size",
@@ -62,7 +62,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "LIMIT",
         help: "Number of records to be queried.",
-        long_help: "Number of records to be queried.\n\nConstraints: The value must be an integer and cannot be a negative number.\n\nRange: 1–100\n\nDefault value: 100\n\nOptional; from 1 to 100; the service's default is 100; sent as the query\nparameter `limit`.",
+        long_help: "Number of records to be queried.\n\nConstraints: The value must be an integer and cannot be a negative number.\n\nRange: 1–100\n\nDefault value: 100\n\nOptional; from 1 to 100; sent as the query parameter `limit`.",
     },
     Flag {
         long: "begin-time",

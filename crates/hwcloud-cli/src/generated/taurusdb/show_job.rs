@@ -26,7 +26,7 @@ static FLAGS: &[Flag] = &[
         required: Required::No,
         value_name: "X_LANGUAGE",
         help: "Request language type.",
-        long_help: "Request language type.\n\nRange: - en-us\n- zh-cn\n\nDefault value: en-us\n\nOptional; the service's default is en-us; sent as the header `X-Language`.\n\nValues:\n  en-us\n  zh-cn",
+        long_help: "Request language type.\n\nRange: - en-us\n- zh-cn\n\nDefault value: en-us\n\nOptional; sent as the header `X-Language`.\n\nValues:\n  en-us\n  zh-cn",
     },
 ];
 /// The command line of this operation and what its output looks like.
