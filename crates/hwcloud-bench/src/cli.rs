@@ -46,7 +46,11 @@ fn measure() -> Result<String, String> {
         "`hwc` start-up (`hyperfine -N --warmup {WARMUP} --runs {RUNS} true <minimal> '<hwc> --version'`):\n\n\
          | command | median | mean | min | user | system |\n|---|---:|---:|---:|---:|---:|\n"
     );
-    let names = ["`true` (coreutils)", "minimal Rust binary (`println!` only, opt-level 3, debug info stripped as cargo does)", "`hwc --version`"];
+    let names = [
+        "`true` (coreutils)",
+        "minimal Rust binary (`println!` only, opt-level 3, debug info stripped as cargo does)",
+        "`hwc --version`",
+    ];
     for (name, result) in names.iter().zip(report["results"].as_array().into_iter().flatten()) {
         out.push_str(&format!(
             "| {name} | {} | {} | {} | {} | {} |\n",

@@ -386,8 +386,7 @@ fn python_sdk(rt: &tokio::runtime::Runtime, server: &Server, emulator: &emulated
     let lean = generated(server, Credentials::ak_sk(AK, SK));
     let listed = rt.block_on(emulator.client.ges().list_graph_backups().graph_id(&emulator.graph).send());
     let emulated_items = listed.expect("the emulator lists the graph's backups").backup_list().len();
-    let lean_target =
-        peers::Target { endpoint: &server.base, project: PROJECT, ak: AK, sk: SK, graph: "g1", items: 1 };
+    let lean_target = peers::Target { endpoint: &server.base, project: PROJECT, ak: AK, sk: SK, graph: "g1", items: 1 };
     let emulated_target = peers::Target {
         endpoint: &emulator.ges,
         project: &emulator.project,
