@@ -4,7 +4,8 @@
 
 use hwcloud::runtime::Credentials;
 
-/// A running emulator and a generated client aimed at its GES endpoint with AK/SK.
+/// A running emulator (its graph with one finished backup) and a generated client aimed at its GES endpoint with
+/// AK/SK.
 pub struct Emulated {
     /// The GES base URL.
     pub ges: String,
@@ -22,6 +23,9 @@ pub fn start() -> Emulated {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("emulator runtime");
             rt.block_on(async move {
                 let emulator = hwcloud_emulator::Emulator::builder().start().await.expect("the emulator starts");
+                // One finished backup, so that the emulator's listing has the lean server's one item.
+                let operation = &hwcloud::ges::list_graph_backups::OPERATION;
+                emulator.fixture(operation, "backup_id").await.expect("the emulator makes a backup");
                 let started = (emulator.ges_url(), emulator.project_id(), emulator.graph_id().to_owned());
                 tx.send(started).expect("main thread waits");
                 // Kept alive (and serving) until the process exits.

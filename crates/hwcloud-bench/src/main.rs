@@ -78,6 +78,7 @@ fn main() -> ExitCode {
         python_sdk(&rt, &server, emulator, &mut table);
     }
     table.print();
+    print_future_sizes(&server);
     if with_peers {
         cli::print_startup_and_size();
     }
@@ -126,8 +127,17 @@ async fn raw_import(r: &Raw) {
     assert!(request_id.is_some());
 }
 
-const PROFILE_CASES: &[&str] =
-    &["gen-list1", "raw-list1", "gen-list100", "raw-list100", "gen-import", "raw-import", "rt-send", "raw-send"];
+const PROFILE_CASES: &[&str] = &[
+    "gen-list1",
+    "raw-list1",
+    "gen-list100",
+    "raw-list100",
+    "gen-import",
+    "raw-import",
+    "rt-send",
+    "raw-send",
+    "gen-emulator",
+];
 
 /// The runtime alone: [`hwcloud::runtime::Client::send`] of a request built by hand (no builder, validation or
 /// decoding), the same as `raw_send` does with reqwest.
@@ -154,9 +164,15 @@ async fn raw_send(r: &Raw) {
 async fn profile_case(server: &Server, case: &str, calls: usize) {
     let c = generated(server, Credentials::token(TOKEN));
     let r = Raw::new(&server.base, &server.host, raw::Auth::Token);
+    let emulator = (case == "gen-emulator").then(emulated::start);
     let started = std::time::Instant::now();
     for _ in 0..calls {
         match case {
+            "gen-emulator" => {
+                let e = emulator.as_ref().expect("started for this case");
+                let out = e.client.ges().list_graph_backups().graph_id(&e.graph).send().await.expect("emulator list");
+                assert_eq!(out.backup_list().len(), 1);
+            }
             "gen-list1" => gen_list(&c, "g1", 1).await,
             "raw-list1" => raw_list(&r, "g1", 1).await,
             "gen-list100" => gen_list(&c, "g100", 100).await,
@@ -178,6 +194,16 @@ async fn per_call(server: &Server, plan: Plan, table: &mut Table) {
         ("AK/SK", Credentials::ak_sk(AK, SK), raw::Auth::AkSk),
     ];
     let mut aksk_round_trip = None;
+    // The harness itself: each side against a second instance of itself, where any ratio off 1.00 is bias.
+    let (r1, r2) = (
+        Raw::new(&server.base, &server.host, raw::Auth::Token),
+        Raw::new(&server.base, &server.host, raw::Auth::Token),
+    );
+    let pair = compare(plan, async || raw_list(&r1, "g1", 1).await, async || raw_list(&r2, "g1", 1).await).await;
+    table.info("harness check (A/A): hand-written / a second hand-written client (list, 1 item, token)", pair);
+    let (c1, c2) = (generated(server, Credentials::token(TOKEN)), generated(server, Credentials::token(TOKEN)));
+    let pair = compare(plan, async || gen_list(&c1, "g1", 1).await, async || gen_list(&c2, "g1", 1).await).await;
+    table.info("harness check (A/A): generated / a second generated client (list, 1 item, token)", pair);
     for (auth_name, credentials, raw_auth) in auths {
         let c = generated(server, credentials);
         let r = Raw::new(&server.base, &server.host, raw_auth);
@@ -457,6 +483,20 @@ async fn rust_calls(client: &hwcloud::Client, target: &peers::Target<'_>, calls:
     };
     futures::future::join_all((0..parallel).map(|_| worker())).await;
     (each * parallel) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// The state a caller's task holds while a call is in flight: every byte of it is copied when the future moves
+/// and touched while it runs.
+fn print_future_sizes(server: &Server) {
+    let c = generated(server, Credentials::token(TOKEN));
+    let r = Raw::new(&server.base, &server.host, raw::Auth::Token);
+    let generated = std::mem::size_of_val(&c.ges().list_graph_backups().graph_id("g1").send());
+    let runtime = std::mem::size_of_val(&runtime_send(&c));
+    let hand_written = std::mem::size_of_val(&r.list("g1", LIMIT, 0));
+    println!(
+        "\nfuture sizes (bytes): generated list_graph_backups send() {generated}, runtime Client::send path \
+         {runtime}, hand-written list {hand_written}"
+    );
 }
 
 fn ratio_text(p: &Pair) -> String {

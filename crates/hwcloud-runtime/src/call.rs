@@ -12,6 +12,7 @@ use crate::secret::Secret;
 use crate::sign;
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use futures::future::Either;
 use futures::FutureExt;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use std::future::Future;
@@ -198,6 +199,12 @@ fn attempt_span(n: u32) -> tracing::Span {
 /// Records how the call ended on its span, then logs it.
 #[inline(never)]
 fn record_end(span: &tracing::Span, result: &Result<RawResponse, Error>, sends: u32, started: Instant) {
+    if span.is_disabled() {
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            log_end(span, result);
+        }
+        return;
+    }
     let (status, request_id) = match result {
         Ok(raw) => (Some(raw.status), raw.request_id.as_deref()),
         Err(e) => (e.http_status(), e.request_id()),
@@ -256,7 +263,8 @@ impl Client {
     /// an empty body). Success bodies are read up to [`crate::ClientBuilder::max_response_bytes`], error bodies up
     /// to 64 KiB. Every secret the client holds is masked as `***` in the errors it returns.
     ///
-    /// Nothing happens until the returned future is awaited.
+    /// The request is checked and prepared when this is called; nothing is sent until the returned future is
+    /// awaited.
     pub fn send(&self, request: Request) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
         // The call's own future, not one wrapping it: every layer of futures is stack a call touches.
         self.call(request, true, CallOptions::default())
@@ -277,54 +285,61 @@ impl Client {
         Box::pin(self.call(request, false, CallOptions::default()))
     }
 
-    async fn call(&self, request: Request, authenticate: bool, options: CallOptions) -> Result<RawResponse, Error> {
+    /// Prepares the request at once (nothing is sent before the future is awaited) and returns the attempt
+    /// loop. One future for the whole call, holding the prepared request once: every layer of futures, and every
+    /// argument an `async fn` keeps, is state a call writes and polls through.
+    pub(crate) fn call(
+        &self,
+        request: Request,
+        authenticate: bool,
+        options: CallOptions,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
         let span = call_span(request.operation);
         let started = Instant::now();
         let timeouts = options.timeouts.unwrap_or(self.inner.timeouts);
         let retry = options.retry.unwrap_or(self.inner.retry);
-        let mut sends = 0u32;
-        // The total timeout needs no timer of its own: every wait in the loop is bounded by what is left of it
-        // (each exchange by its timer, each backoff by the check before it, a token or key fetch by `attempt`).
-        let attempts = self.attempts(request, authenticate, started, timeouts, retry, &mut sends);
+        let mut prepared = match self.prepare(request, started, timeouts) {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                let result = Err(error);
+                record_end(&span, &result, 0, started);
+                return Either::Left(std::future::ready(result));
+            }
+        };
         // Entering and leaving a span no subscriber listens to is skipped, with the layer of future it takes.
-        if span.is_disabled() {
-            let result = attempts.await;
-            if tracing::enabled!(tracing::Level::DEBUG) {
-                log_end(&span, &result);
-            }
-            return result;
-        }
-        let result = attempts.instrument(span.clone()).await;
-        record_end(&span, &result, sends, started);
-        result
-    }
-
-    /// The attempt loop: sends until an attempt succeeds or [`Retries::after`] gives up.
-    ///
-    /// The loop only awaits; what to do after an attempt is decided in plain functions, so that the future every
-    /// call polls stays small in code and state.
-    async fn attempts(
-        &self,
-        request: Request,
-        authenticate: bool,
-        started: Instant,
-        timeouts: Timeouts,
-        retry: RetryConfig,
-        sends: &mut u32,
-    ) -> Result<RawResponse, Error> {
-        let mut prepared = self.prepare(request, started, timeouts)?;
-        let mut retries = Retries::new(retry, started + timeouts.total);
-        loop {
-            *sends += 1;
-            let span = attempt_span(*sends);
-            let attempt = self.attempt(&prepared, authenticate, retries.rejected.take(), retries.deadline);
-            let outcome = if span.is_disabled() { attempt.await } else { attempt.instrument(span).await }?;
-            match retries.after(&mut prepared, outcome, *sends)? {
-                Next::Done(raw) => return Ok(raw),
-                Next::SendAgain => {}
-                Next::Wait(delay) => tokio::time::sleep(delay).await,
-            }
-        }
+        let instrumented = !span.is_disabled();
+        let ended = span.clone();
+        let attempts = async move {
+            let mut retries = Retries::new(retry, started + timeouts.total);
+            let mut sends = 0u32;
+            // The total timeout needs no timer of its own: every wait in the loop is bounded by what is left of it
+            // (each exchange by its timer, each backoff by the check before it, a token or key fetch by `attempt`).
+            let result = loop {
+                sends += 1;
+                let span = attempt_span(sends);
+                let (rejected, deadline) = (retries.rejected.take(), retries.deadline);
+                // Made in each branch: a future made before the branch would be held next to the instrumented
+                // copy it moves into.
+                let outcome = if span.is_disabled() {
+                    self.attempt(&prepared, authenticate, rejected, deadline).await
+                } else {
+                    self.attempt(&prepared, authenticate, rejected, deadline).instrument(span).await
+                };
+                let next = match outcome {
+                    Ok(outcome) => retries.after(&mut prepared, outcome, sends),
+                    Err(error) => Err(error),
+                };
+                match next {
+                    Ok(Next::Done(raw)) => break Ok(raw),
+                    Ok(Next::SendAgain) => {}
+                    Ok(Next::Wait(delay)) => tokio::time::sleep(delay).await,
+                    Err(error) => break Err(error),
+                }
+            };
+            record_end(&ended, &result, sends, started);
+            result
+        };
+        Either::Right(if instrumented { Either::Left(attempts.instrument(span)) } else { Either::Right(attempts) })
     }
 
     /// One attempt: authenticate, send, read, and judge the answer. `Err` only for failures that end the call

@@ -7,7 +7,10 @@ use crate::call::CallOptions;
 use crate::client::Client;
 use crate::decode::{decode, decode_with};
 use crate::error::Error;
-use crate::operation::{OperationSpec, Request, ResponseMeta};
+use crate::operation::{OperationSpec, RawResponse, Request, ResponseMeta};
+use futures::future::{BoxFuture, Either};
+use futures::FutureExt;
+use std::future::Future;
 
 /// Implemented by every generated operation input.
 pub trait OperationInput: Clone + Send + Sync + 'static {
@@ -38,28 +41,65 @@ pub trait OperationInput: Clone + Send + Sync + 'static {
 impl Client {
     /// Validates and sends a generated operation's input, then decodes its documented response. A project id the
     /// input needs and the client lacks is looked up first (AK/SK credentials with a region), once the service's
-    /// endpoint is known.
-    pub async fn execute<I: OperationInput>(&self, input: I) -> Result<I::Output, Error> {
-        self.execute_with(input, &CallOptions::default()).await
+    /// endpoint is known. The input is checked and the request built at once; nothing is sent until the returned
+    /// future is awaited.
+    pub fn execute<I: OperationInput>(
+        &self,
+        input: I,
+    ) -> impl Future<Output = Result<I::Output, Error>> + Send + use<'_, I> {
+        self.execute_with(input, &CallOptions::default())
     }
 
     /// As [`Client::execute`], with per-call timeouts or retries.
-    pub async fn execute_with<I: OperationInput>(
-        &self,
+    pub fn execute_with<'a, I: OperationInput>(
+        &'a self,
         mut input: I,
         options: &CallOptions,
-    ) -> Result<I::Output, Error> {
+    ) -> impl Future<Output = Result<I::Output, Error>> + Send + use<'a, I> {
+        let options = *options;
+        match self.fill_project_id(&mut input) {
+            Ok(true) => Either::Left(self.send_input(input, options)),
+            // Boxed: a lookup is rare, and inline its future would enlarge every call's.
+            Ok(false) => Either::Right(Box::pin(async move {
+                let project = self.project_id_to_fill(I::OPERATION).await?;
+                if let Some(slot) = input.project_id_mut() {
+                    *slot = Some(project);
+                }
+                self.send_input(input, options).await
+            }) as BoxFuture<'a, _>),
+            Err(error) => Either::Right(Box::pin(std::future::ready(Err(error))) as BoxFuture<'a, _>),
+        }
+    }
+
+    /// Fills in the client's project id where the input needs one and names none; `false` when it has to be
+    /// looked up first.
+    fn fill_project_id<I: OperationInput>(&self, input: &mut I) -> Result<bool, Error> {
         if let Some(slot) = input.project_id_mut().filter(|slot| slot.is_none()) {
             // An unknown region fails here, before a lookup sends anything.
             self.endpoints_of(I::OPERATION.service)?;
-            *slot = Some(match self.project_id() {
-                Some(project) => project.to_owned(),
-                // Boxed: a lookup is rare, and inline its future would enlarge every call's.
-                None => Box::pin(self.project_id_to_fill(I::OPERATION)).await?,
-            });
+            match self.project_id() {
+                Some(project) => *slot = Some(project.to_owned()),
+                None => return Ok(false),
+            }
         }
-        let request = input.to_request()?;
-        let raw = self.send_with(request, options).await?;
+        Ok(true)
+    }
+
+    /// Builds the request (the input is not kept past this) and sends it; the response decoded as the output.
+    /// Combinators rather than an `async` block, which would hold the call's future twice.
+    fn send_input<I: OperationInput>(
+        &self,
+        input: I,
+        options: CallOptions,
+    ) -> impl Future<Output = Result<I::Output, Error>> + Send + '_ {
+        match input.to_request() {
+            Ok(request) => Either::Left(self.call(request, true, options).map(|raw| self.output::<I>(raw?))),
+            Err(error) => Either::Right(std::future::ready(Err(error))),
+        }
+    }
+
+    /// The decoded output with the response's status and request id.
+    fn output<I: OperationInput>(&self, raw: RawResponse) -> Result<I::Output, Error> {
         let mut output: I::Output = match decode(I::OPERATION, &raw) {
             Ok(output) => output,
             // Rebuilt with the secrets masked in the whole body, not just in the snippet it shows.

@@ -261,18 +261,22 @@ fn lib_rs(services: &[ServiceDir]) -> TokenStream {
                 &self.runtime
             }
 
-            /// Sends a prepared input (see each operation's `XInput::builder()`).
-            pub async fn send<I: hwcloud_runtime::OperationInput>(&self, input: I) -> Result<I::Output, Error> {
-                self.runtime.execute(input).await
+            /// Sends a prepared input (see each operation's `XInput::builder()`). The input is checked when this
+            /// is called; nothing is sent until the future is awaited.
+            pub fn send<I: hwcloud_runtime::OperationInput>(
+                &self,
+                input: I,
+            ) -> impl std::future::Future<Output = Result<I::Output, Error>> + Send + use<'_, I> {
+                self.runtime.execute(input)
             }
 
             /// Sends a prepared input with per-call timeouts or retries.
-            pub async fn send_with<I: hwcloud_runtime::OperationInput>(
-                &self,
+            pub fn send_with<'a, I: hwcloud_runtime::OperationInput>(
+                &'a self,
                 input: I,
                 options: &CallOptions,
-            ) -> Result<I::Output, Error> {
-                self.runtime.execute_with(input, options).await
+            ) -> impl std::future::Future<Output = Result<I::Output, Error>> + Send + use<'a, I> {
+                self.runtime.execute_with(input, options)
             }
 
             #(#accessors)*
