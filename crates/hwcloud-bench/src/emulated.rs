@@ -16,25 +16,16 @@ pub struct Emulated {
 
 /// Starts the emulator with its defaults; it serves until the process ends.
 pub fn start() -> Emulated {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("bench-emulator".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("emulator runtime");
-            rt.block_on(async move {
-                let emulator = hwcloud_emulator::Emulator::builder().start().await.expect("the emulator starts");
-                // One finished backup, so that the emulator's listing has the lean server's one item.
-                let operation = &hwcloud::ges::list_graph_backups::OPERATION;
-                emulator.fixture(operation, "backup_id").await.expect("the emulator makes a backup");
-                let started = (emulator.ges_url(), emulator.project_id(), emulator.graph_id().to_owned());
-                tx.send(started).expect("main thread waits");
-                // Kept alive (and serving) until the process exits.
-                std::future::pending::<()>().await;
-                drop(emulator);
-            });
-        })
-        .expect("spawn the emulator thread");
-    let (ges, project, graph) = rx.recv().expect("the emulator starts");
+    let (ges, project, graph) = crate::server::serve_on_own_thread("bench-emulator", |ready| async move {
+        let emulator = hwcloud_emulator::Emulator::builder().start().await.expect("the emulator starts");
+        // One finished backup, so that the emulator's listing has the lean server's one item.
+        let operation = &hwcloud::ges::list_graph_backups::OPERATION;
+        emulator.fixture(operation, "backup_id").await.expect("the emulator makes a backup");
+        ready.send((emulator.ges_url(), emulator.project_id(), emulator.graph_id().to_owned())).expect("main waits");
+        // Kept alive (and serving) until the process exits.
+        std::future::pending::<()>().await;
+        drop(emulator);
+    });
     let client = hwcloud::Client::builder()
         .credentials(Credentials::ak_sk(hwcloud_emulator::DEFAULT_AK, hwcloud_emulator::DEFAULT_SK))
         .project_id(&project)

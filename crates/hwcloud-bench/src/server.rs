@@ -59,20 +59,30 @@ pub fn start() -> Server {
         .route("/v2/{project_id}/graphs/{graph_id}/backups", get(list))
         .route("/v2/{project_id}/graphs/{graph_id}/backups/import", post(import))
         .with_state(state);
-    let (tx, rx) = std::sync::mpsc::channel();
+    let addr = serve_on_own_thread("bench-server", |ready| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        ready.send(listener.local_addr().expect("local address")).expect("main thread waits");
+        axum::serve(listener, app).await.expect("server runs");
+    });
+    Server { base: format!("http://{addr}"), host: addr.to_string(), stats }
+}
+
+/// Runs `serve` on a thread of its own with a current-thread runtime (so that a server competes with the clients
+/// for the cores but not for their runtime) and returns what it sends on `ready` once it listens.
+pub fn serve_on_own_thread<T, F>(name: &str, serve: impl FnOnce(std::sync::mpsc::Sender<T>) -> F + Send + 'static) -> T
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = ()>,
+{
+    let (ready, started) = std::sync::mpsc::channel();
     std::thread::Builder::new()
-        .name("bench-server".into())
+        .name(name.into())
         .spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-                tx.send(listener.local_addr().expect("local address")).expect("main thread waits");
-                axum::serve(listener, app).await.expect("server runs");
-            });
+            rt.block_on(serve(ready));
         })
-        .expect("spawn the server thread");
-    let addr = rx.recv().expect("the server starts");
-    Server { base: format!("http://{addr}"), host: addr.to_string(), stats }
+        .expect("spawn a server thread");
+    started.recv().expect("the server starts")
 }
 
 /// A `list_graph_backups` body: `count` backups numbered from `first`, with `backup_count: total`.
