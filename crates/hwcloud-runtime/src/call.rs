@@ -295,14 +295,14 @@ impl Client {
         options: CallOptions,
     ) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
         let span = call_span(request.operation);
-        let started = Instant::now();
+        let made = Instant::now();
         let timeouts = options.timeouts.unwrap_or(self.inner.timeouts);
         let retry = options.retry.unwrap_or(self.inner.retry);
-        let mut prepared = match self.prepare(request, started, timeouts) {
+        let mut prepared = match self.prepare(request, made, timeouts) {
             Ok(prepared) => prepared,
             Err(error) => {
                 let result = Err(error);
-                record_end(&span, &result, 0, started);
+                record_end(&span, &result, 0, made);
                 return Either::Left(std::future::ready(result));
             }
         };
@@ -310,6 +310,9 @@ impl Client {
         let instrumented = !span.is_disabled();
         let ended = span.clone();
         let attempts = async move {
+            // The call's time limits count from its first poll, not from when its future was made.
+            let started = Instant::now();
+            prepared.started = started;
             let mut retries = Retries::new(retry, started + timeouts.total);
             let mut sends = 0u32;
             // The total timeout needs no timer of its own: every wait in the loop is bounded by what is left of it

@@ -120,6 +120,24 @@ async fn a_prepared_input_is_sent_later_and_client_supplies_the_project() {
 }
 
 #[tokio::test]
+async fn a_call_made_now_and_awaited_later_counts_its_time_limit_from_the_await() {
+    let emu = emulator().await;
+    let client = emu.client().expect("client");
+    let limits = Timeouts::default().total(Duration::from_millis(300)).attempt(Duration::from_millis(300));
+    let options = CallOptions::default().timeouts(limits);
+    let builder = client.ges().list_graph_backups().graph_id(emu.graph_id());
+    // Both ways of sending: the builder's, and the client's with a prepared input (checked and built at once).
+    let from_builder = builder.clone().timeouts(limits).send();
+    let from_input = client.send_with(builder.as_input().clone(), &options);
+    // Longer than the call's total limit: the clock has not started while nobody polled the call.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let page = from_builder.await.expect("the limit counts from the first poll");
+    assert_eq!(page.http_status(), 200);
+    let page = from_input.await.expect("the limit counts from the first poll");
+    assert_eq!(page.http_status(), 200);
+}
+
+#[tokio::test]
 async fn a_failed_wait_keeps_the_job_id_and_the_created_backup() {
     let emu = emulator().await;
     let client = emu.client().expect("client");
