@@ -81,9 +81,13 @@ pub fn example_tests(op: &Op<'_>) -> TokenStream {
             }
         });
     }
+    let input_ident = &op.n.input;
+    let body_ident = &op.n.body;
+    // Every documented body fills the input the same way: one helper, moving the body's fields into it.
+    let mut uses_body = false;
     for (i, ex) in o.examples.requests.iter().enumerate() {
         let values = example_values(&op.fields, &o.path, ex);
-        let mut sets: Vec<TokenStream> = values
+        let sets: Vec<TokenStream> = values
             .params
             .iter()
             .filter_map(|(i, raw)| {
@@ -93,35 +97,24 @@ pub fn example_tests(op: &Op<'_>) -> TokenStream {
                 value.map(|v| quote! { #id: Some(#v) })
             })
             .collect();
-        let body = match (&ex.body, &o.request_body) {
+        let has_body = ex.body.is_some() && o.request_body.is_some();
+        let (body, rest) = match (&ex.body, &o.request_body) {
             (Some(text), Some(_)) => {
-                let body_ident = &op.n.body;
+                uses_body = true;
                 let text = text.as_str();
-                for f in op.fields.iter().filter(|f| f.place == Place::Body) {
-                    let id = &f.rust.ident;
-                    let value = if f.rust.is_copy() {
-                        quote! { body.#id }
-                    } else {
-                        quote! { body.#id.clone() }
-                    };
-                    sets.push(if f.mandatory() {
-                        quote! { #id: Some(#value) }
-                    } else {
-                        quote! { #id: #value }
-                    });
-                }
-                quote! {
+                let body = quote! {
                     let body: #body_ident = serde_json::from_str(#text).expect("the documented body decodes");
                     body.validate().expect("the documented body passes validation");
-                }
+                };
+                (body, quote! { ..input_with(body) })
             }
-            _ => quote! {},
+            _ if sets.len() < op.fields.len() => (quote! {}, quote! { ..#input_ident::default() }),
+            _ => (quote! {}, quote! {}),
         };
-        let input_ident = &op.n.input;
-        let rest = if sets.len() < op.fields.len() {
-            quote! { ..#input_ident::default() }
+        let input = if sets.is_empty() && has_body {
+            quote! { input_with(body) }
         } else {
-            quote! {}
+            quote! { #input_ident { #(#sets,)* #rest } }
         };
         let placeholders = &values.placeholders;
         let name = format_ident!("example_request_{}_passes_validation", i);
@@ -131,13 +124,31 @@ pub fn example_tests(op: &Op<'_>) -> TokenStream {
             #[test]
             fn #name() {
                 #body
-                let input = #input_ident { #(#sets,)* #rest };
+                let input = #input;
                 let placeholders: &[&str] = &[#(#placeholders),*];
                 if let Err(err) = input.validate() {
                     for v in err.violations() {
                         assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
                     }
                 }
+            }
+        });
+    }
+    if uses_body {
+        let body_fields: Vec<&InputField<'_>> = op.fields.iter().filter(|f| f.place == Place::Body).collect();
+        let sets = body_fields.iter().map(|f| {
+            let id = &f.rust.ident;
+            if f.mandatory() {
+                quote! { #id: Some(body.#id) }
+            } else {
+                quote! { #id: body.#id }
+            }
+        });
+        let rest = (body_fields.len() < op.fields.len()).then(|| quote! { ..#input_ident::default() });
+        tests.push(quote! {
+            /// The input a documented request body fills, its fields moved in.
+            fn input_with(body: #body_ident) -> #input_ident {
+                #input_ident { #(#sets,)* #rest }
             }
         });
     }

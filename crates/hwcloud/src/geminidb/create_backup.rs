@@ -335,8 +335,7 @@ mod tests {
         let input = CreateBackupInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             instance_id: Some("a4d8ea2584e047439a667703c0684119in06".to_owned()),
-            name: Some(body.name.clone()),
-            description: Some(body.description.clone()),
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
@@ -344,5 +343,10 @@ mod tests {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
         }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: CreateBackupRequestBody) -> CreateBackupInput {
+        CreateBackupInput { name: Some(body.name), description: Some(body.description), ..CreateBackupInput::default() }
     }
 }

@@ -909,24 +909,8 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateInstanceInput {
-            project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
-            name: Some(body.name.clone()),
-            datastore: Some(body.datastore.clone()),
-            region: Some(body.region.clone()),
-            availability_zone: Some(body.availability_zone.clone()),
-            vpc_id: Some(body.vpc_id.clone()),
-            subnet_id: Some(body.subnet_id.clone()),
-            security_group_id: Some(body.security_group_id.clone()),
-            password: Some(body.password.clone()),
-            mode: Some(body.mode.clone()),
-            flavor: Some(body.flavor.clone()),
-            configuration_id: body.configuration_id.clone(),
-            backup_strategy: body.backup_strategy.clone(),
-            enterprise_project_id: body.enterprise_project_id.clone(),
-            ssl_option: body.ssl_option.clone(),
-            restore_info: body.restore_info.clone(),
-        };
+        let input =
+            CreateInstanceInput { project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
@@ -944,24 +928,8 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateInstanceInput {
-            project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
-            name: Some(body.name.clone()),
-            datastore: Some(body.datastore.clone()),
-            region: Some(body.region.clone()),
-            availability_zone: Some(body.availability_zone.clone()),
-            vpc_id: Some(body.vpc_id.clone()),
-            subnet_id: Some(body.subnet_id.clone()),
-            security_group_id: Some(body.security_group_id.clone()),
-            password: Some(body.password.clone()),
-            mode: Some(body.mode.clone()),
-            flavor: Some(body.flavor.clone()),
-            configuration_id: body.configuration_id.clone(),
-            backup_strategy: body.backup_strategy.clone(),
-            enterprise_project_id: body.enterprise_project_id.clone(),
-            ssl_option: body.ssl_option.clone(),
-            restore_info: body.restore_info.clone(),
-        };
+        let input =
+            CreateInstanceInput { project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
@@ -979,29 +947,35 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateInstanceInput {
-            project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
-            name: Some(body.name.clone()),
-            datastore: Some(body.datastore.clone()),
-            region: Some(body.region.clone()),
-            availability_zone: Some(body.availability_zone.clone()),
-            vpc_id: Some(body.vpc_id.clone()),
-            subnet_id: Some(body.subnet_id.clone()),
-            security_group_id: Some(body.security_group_id.clone()),
-            password: Some(body.password.clone()),
-            mode: Some(body.mode.clone()),
-            flavor: Some(body.flavor.clone()),
-            configuration_id: body.configuration_id.clone(),
-            backup_strategy: body.backup_strategy.clone(),
-            enterprise_project_id: body.enterprise_project_id.clone(),
-            ssl_option: body.ssl_option.clone(),
-            restore_info: body.restore_info.clone(),
-        };
+        let input =
+            CreateInstanceInput { project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
+        }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: CreateInstanceRequestBody) -> CreateInstanceInput {
+        CreateInstanceInput {
+            name: Some(body.name),
+            datastore: Some(body.datastore),
+            region: Some(body.region),
+            availability_zone: Some(body.availability_zone),
+            vpc_id: Some(body.vpc_id),
+            subnet_id: Some(body.subnet_id),
+            security_group_id: Some(body.security_group_id),
+            password: Some(body.password),
+            mode: Some(body.mode),
+            flavor: Some(body.flavor),
+            configuration_id: body.configuration_id,
+            backup_strategy: body.backup_strategy,
+            enterprise_project_id: body.enterprise_project_id,
+            ssl_option: body.ssl_option,
+            restore_info: body.restore_info,
+            ..CreateInstanceInput::default()
         }
     }
 }

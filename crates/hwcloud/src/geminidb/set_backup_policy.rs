@@ -259,7 +259,7 @@ mod tests {
         let input = SetBackupPolicyInput {
             project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
             instance_id: Some("9136fd2a9fcd405ea4674276ce36dae8in02".to_owned()),
-            backup_policy: Some(body.backup_policy.clone()),
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
@@ -278,7 +278,7 @@ mod tests {
         let input = SetBackupPolicyInput {
             project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
             instance_id: Some("9136fd2a9fcd405ea4674276ce36dae8in02".to_owned()),
-            backup_policy: Some(body.backup_policy.clone()),
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
@@ -286,5 +286,10 @@ mod tests {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
         }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: SetBackupPolicyRequestBody) -> SetBackupPolicyInput {
+        SetBackupPolicyInput { backup_policy: Some(body.backup_policy), ..SetBackupPolicyInput::default() }
     }
 }

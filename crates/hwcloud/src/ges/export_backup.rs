@@ -339,16 +339,21 @@ mod tests {
             serde_json::from_str("{\n  \"backup_id\": \"{backup_id}\",\n  \"export_path\" : \"{obs_path}\"\n}\n")
                 .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = ExportBackupInput {
-            backup_id: Some(body.backup_id.clone()),
-            export_path: Some(body.export_path.clone()),
-            ..ExportBackupInput::default()
-        };
+        let input = input_with(body);
         let placeholders: &[&str] = &["project_id", "graph_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
+        }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: ExportBackupRequestBody) -> ExportBackupInput {
+        ExportBackupInput {
+            backup_id: Some(body.backup_id),
+            export_path: Some(body.export_path),
+            ..ExportBackupInput::default()
         }
     }
 }

@@ -307,12 +307,17 @@ mod tests {
         let body: ImportBackupRequestBody =
             serde_json::from_str("{\n  \"import_path\" : \"{obs_path}\"\n}\n").expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = ImportBackupInput { import_path: Some(body.import_path.clone()), ..ImportBackupInput::default() };
+        let input = input_with(body);
         let placeholders: &[&str] = &["project_id", "graph_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
         }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: ImportBackupRequestBody) -> ImportBackupInput {
+        ImportBackupInput { import_path: Some(body.import_path), ..ImportBackupInput::default() }
     }
 }

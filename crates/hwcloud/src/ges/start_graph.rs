@@ -308,12 +308,17 @@ mod tests {
             serde_json::from_str("{ \"graph_backup_id\" : \"08a898ae-3ff8-40e8-a7ed-03afe05aedbb\" }\n")
                 .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = StartGraphInput { graph_backup_id: body.graph_backup_id.clone(), ..StartGraphInput::default() };
+        let input = input_with(body);
         let placeholders: &[&str] = &["project_id", "graph_id"];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
         }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: StartGraphRequestBody) -> StartGraphInput {
+        StartGraphInput { graph_backup_id: body.graph_backup_id, ..StartGraphInput::default() }
     }
 }

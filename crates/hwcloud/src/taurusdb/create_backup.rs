@@ -387,18 +387,23 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateBackupInput {
-            project_id: Some("619d3e78f61b4be68bc5aa0b59edcf7b".to_owned()),
-            instance_id: Some(body.instance_id.clone()),
-            name: Some(body.name.clone()),
-            description: body.description.clone(),
-            ..CreateBackupInput::default()
-        };
+        let input =
+            CreateBackupInput { project_id: Some("619d3e78f61b4be68bc5aa0b59edcf7b".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
+        }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: CreateBackupRequestBody) -> CreateBackupInput {
+        CreateBackupInput {
+            instance_id: Some(body.instance_id),
+            name: Some(body.name),
+            description: body.description,
+            ..CreateBackupInput::default()
         }
     }
 }

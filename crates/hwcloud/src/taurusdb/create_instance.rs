@@ -1227,35 +1227,8 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateInstanceInput {
-            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            region: Some(body.region.clone()),
-            name: Some(body.name.clone()),
-            datastore: Some(body.datastore.clone()),
-            mode: Some(body.mode.clone()),
-            flavor_ref: Some(body.flavor_ref.clone()),
-            vpc_id: Some(body.vpc_id.clone()),
-            subnet_id: Some(body.subnet_id.clone()),
-            charge_info: Some(body.charge_info.clone()),
-            security_group_id: body.security_group_id.clone(),
-            configuration_id: body.configuration_id.clone(),
-            password: Some(body.password.clone()),
-            backup_strategy: Some(body.backup_strategy.clone()),
-            time_zone: body.time_zone.clone(),
-            availability_zone_mode: Some(body.availability_zone_mode.clone()),
-            master_availability_zone: body.master_availability_zone.clone(),
-            slave_count: Some(body.slave_count),
-            volume: body.volume.clone(),
-            tags: body.tags.clone(),
-            lower_case_table_names: body.lower_case_table_names,
-            enterprise_project_id: body.enterprise_project_id.clone(),
-            dedicated_resource_id: body.dedicated_resource_id.clone(),
-            restore_point: body.restore_point.clone(),
-            tde_info: body.tde_info.clone(),
-            enable_binlog: body.enable_binlog,
-            volume_auto_expand: body.volume_auto_expand.clone(),
-            ..CreateInstanceInput::default()
-        };
+        let input =
+            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
@@ -1273,35 +1246,8 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateInstanceInput {
-            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            region: Some(body.region.clone()),
-            name: Some(body.name.clone()),
-            datastore: Some(body.datastore.clone()),
-            mode: Some(body.mode.clone()),
-            flavor_ref: Some(body.flavor_ref.clone()),
-            vpc_id: Some(body.vpc_id.clone()),
-            subnet_id: Some(body.subnet_id.clone()),
-            charge_info: Some(body.charge_info.clone()),
-            security_group_id: body.security_group_id.clone(),
-            configuration_id: body.configuration_id.clone(),
-            password: Some(body.password.clone()),
-            backup_strategy: Some(body.backup_strategy.clone()),
-            time_zone: body.time_zone.clone(),
-            availability_zone_mode: Some(body.availability_zone_mode.clone()),
-            master_availability_zone: body.master_availability_zone.clone(),
-            slave_count: Some(body.slave_count),
-            volume: body.volume.clone(),
-            tags: body.tags.clone(),
-            lower_case_table_names: body.lower_case_table_names,
-            enterprise_project_id: body.enterprise_project_id.clone(),
-            dedicated_resource_id: body.dedicated_resource_id.clone(),
-            restore_point: body.restore_point.clone(),
-            tde_info: body.tde_info.clone(),
-            enable_binlog: body.enable_binlog,
-            volume_auto_expand: body.volume_auto_expand.clone(),
-            ..CreateInstanceInput::default()
-        };
+        let input =
+            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
@@ -1319,35 +1265,8 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateInstanceInput {
-            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            region: Some(body.region.clone()),
-            name: Some(body.name.clone()),
-            datastore: Some(body.datastore.clone()),
-            mode: Some(body.mode.clone()),
-            flavor_ref: Some(body.flavor_ref.clone()),
-            vpc_id: Some(body.vpc_id.clone()),
-            subnet_id: Some(body.subnet_id.clone()),
-            charge_info: Some(body.charge_info.clone()),
-            security_group_id: body.security_group_id.clone(),
-            configuration_id: body.configuration_id.clone(),
-            password: Some(body.password.clone()),
-            backup_strategy: Some(body.backup_strategy.clone()),
-            time_zone: body.time_zone.clone(),
-            availability_zone_mode: Some(body.availability_zone_mode.clone()),
-            master_availability_zone: body.master_availability_zone.clone(),
-            slave_count: Some(body.slave_count),
-            volume: body.volume.clone(),
-            tags: body.tags.clone(),
-            lower_case_table_names: body.lower_case_table_names,
-            enterprise_project_id: body.enterprise_project_id.clone(),
-            dedicated_resource_id: body.dedicated_resource_id.clone(),
-            restore_point: body.restore_point.clone(),
-            tde_info: body.tde_info.clone(),
-            enable_binlog: body.enable_binlog,
-            volume_auto_expand: body.volume_auto_expand.clone(),
-            ..CreateInstanceInput::default()
-        };
+        let input =
+            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
@@ -1365,40 +1284,45 @@ mod tests {
             )
             .expect("the documented body decodes");
         body.validate().expect("the documented body passes validation");
-        let input = CreateInstanceInput {
-            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            region: Some(body.region.clone()),
-            name: Some(body.name.clone()),
-            datastore: Some(body.datastore.clone()),
-            mode: Some(body.mode.clone()),
-            flavor_ref: Some(body.flavor_ref.clone()),
-            vpc_id: Some(body.vpc_id.clone()),
-            subnet_id: Some(body.subnet_id.clone()),
-            charge_info: Some(body.charge_info.clone()),
-            security_group_id: body.security_group_id.clone(),
-            configuration_id: body.configuration_id.clone(),
-            password: Some(body.password.clone()),
-            backup_strategy: Some(body.backup_strategy.clone()),
-            time_zone: body.time_zone.clone(),
-            availability_zone_mode: Some(body.availability_zone_mode.clone()),
-            master_availability_zone: body.master_availability_zone.clone(),
-            slave_count: Some(body.slave_count),
-            volume: body.volume.clone(),
-            tags: body.tags.clone(),
-            lower_case_table_names: body.lower_case_table_names,
-            enterprise_project_id: body.enterprise_project_id.clone(),
-            dedicated_resource_id: body.dedicated_resource_id.clone(),
-            restore_point: body.restore_point.clone(),
-            tde_info: body.tde_info.clone(),
-            enable_binlog: body.enable_binlog,
-            volume_auto_expand: body.volume_auto_expand.clone(),
-            ..CreateInstanceInput::default()
-        };
+        let input =
+            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
+        }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: CreateInstanceRequestBody) -> CreateInstanceInput {
+        CreateInstanceInput {
+            region: Some(body.region),
+            name: Some(body.name),
+            datastore: Some(body.datastore),
+            mode: Some(body.mode),
+            flavor_ref: Some(body.flavor_ref),
+            vpc_id: Some(body.vpc_id),
+            subnet_id: Some(body.subnet_id),
+            charge_info: Some(body.charge_info),
+            security_group_id: body.security_group_id,
+            configuration_id: body.configuration_id,
+            password: Some(body.password),
+            backup_strategy: Some(body.backup_strategy),
+            time_zone: body.time_zone,
+            availability_zone_mode: Some(body.availability_zone_mode),
+            master_availability_zone: body.master_availability_zone,
+            slave_count: Some(body.slave_count),
+            volume: body.volume,
+            tags: body.tags,
+            lower_case_table_names: body.lower_case_table_names,
+            enterprise_project_id: body.enterprise_project_id,
+            dedicated_resource_id: body.dedicated_resource_id,
+            restore_point: body.restore_point,
+            tde_info: body.tde_info,
+            enable_binlog: body.enable_binlog,
+            volume_auto_expand: body.volume_auto_expand,
+            ..CreateInstanceInput::default()
         }
     }
 }

@@ -524,12 +524,7 @@ mod tests {
         body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            target_instance_id: Some(body.target_instance_id.clone()),
-            source_instance_id: Some(body.source_instance_id.clone()),
-            r#type: Some(body.r#type.clone()),
-            backup_id: body.backup_id.clone(),
-            restore_time: body.restore_time,
-            ..RestoreInstanceInput::default()
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
@@ -549,12 +544,7 @@ mod tests {
         body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            target_instance_id: Some(body.target_instance_id.clone()),
-            source_instance_id: Some(body.source_instance_id.clone()),
-            r#type: Some(body.r#type.clone()),
-            backup_id: body.backup_id.clone(),
-            restore_time: body.restore_time,
-            ..RestoreInstanceInput::default()
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
@@ -574,12 +564,7 @@ mod tests {
         body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            target_instance_id: Some(body.target_instance_id.clone()),
-            source_instance_id: Some(body.source_instance_id.clone()),
-            r#type: Some(body.r#type.clone()),
-            backup_id: body.backup_id.clone(),
-            restore_time: body.restore_time,
-            ..RestoreInstanceInput::default()
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
@@ -599,18 +584,25 @@ mod tests {
         body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            target_instance_id: Some(body.target_instance_id.clone()),
-            source_instance_id: Some(body.source_instance_id.clone()),
-            r#type: Some(body.r#type.clone()),
-            backup_id: body.backup_id.clone(),
-            restore_time: body.restore_time,
-            ..RestoreInstanceInput::default()
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
+        }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: RestoreInstanceRequestBody) -> RestoreInstanceInput {
+        RestoreInstanceInput {
+            target_instance_id: Some(body.target_instance_id),
+            source_instance_id: Some(body.source_instance_id),
+            r#type: Some(body.r#type),
+            backup_id: body.backup_id,
+            restore_time: body.restore_time,
+            ..RestoreInstanceInput::default()
         }
     }
 }

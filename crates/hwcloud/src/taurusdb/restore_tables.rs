@@ -427,16 +427,23 @@ mod tests {
         let input = RestoreTablesInput {
             project_id: Some("97b026aa9cc4417888c14c84a1ad9860".to_owned()),
             instance_id: Some("61a4ea66210545909d74a05c27a7179ein07".to_owned()),
-            restore_time: Some(body.restore_time.clone()),
-            last_table_info: body.last_table_info.clone(),
-            restore_tables: Some(body.restore_tables.clone()),
-            ..RestoreTablesInput::default()
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
             for v in err.violations() {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
+        }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: RestoreTablesRequestBody) -> RestoreTablesInput {
+        RestoreTablesInput {
+            restore_time: Some(body.restore_time),
+            last_table_info: body.last_table_info,
+            restore_tables: Some(body.restore_tables),
+            ..RestoreTablesInput::default()
         }
     }
 }

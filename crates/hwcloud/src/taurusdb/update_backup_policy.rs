@@ -315,8 +315,7 @@ mod tests {
         let input = UpdateBackupPolicyInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             instance_id: Some("ba62a0b83a1b42bfab275829d86ac0fdin07".to_owned()),
-            backup_policy: Some(body.backup_policy.clone()),
-            ..UpdateBackupPolicyInput::default()
+            ..input_with(body)
         };
         let placeholders: &[&str] = &[];
         if let Err(err) = input.validate() {
@@ -324,5 +323,10 @@ mod tests {
                 assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
             }
         }
+    }
+
+    /// The input a documented request body fills, its fields moved in.
+    fn input_with(body: UpdateBackupPolicyRequestBody) -> UpdateBackupPolicyInput {
+        UpdateBackupPolicyInput { backup_policy: Some(body.backup_policy), ..UpdateBackupPolicyInput::default() }
     }
 }
