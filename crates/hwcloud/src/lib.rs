@@ -267,6 +267,20 @@ pub mod prelude {
     pub use futures::stream::{StreamExt as _, TryStreamExt as _};
 }
 
+/// What the tests of the documented examples share.
+#[cfg(test)]
+pub(crate) mod example_checks {
+    /// Fails unless `input` passes validation, but for the parameters the example prints as
+    /// `{placeholder}` (reported missing).
+    pub(crate) fn assert_valid_but_placeholders<I: hwcloud_runtime::OperationInput>(input: &I, placeholders: &[&str]) {
+        if let Err(err) = input.validate() {
+            for v in err.violations() {
+                assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
+            }
+        }
+    }
+}
+
 /// Configures a [`Client`]: credentials, region, project id, endpoints, timeouts and retries.
 pub type ClientBuilder = hwcloud_runtime::ClientBuilder<Client>;
 /// The entry point: one shared runtime (connection pool, credentials, retries) and one accessor per

@@ -526,12 +526,7 @@ mod tests {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             ..input_with(body)
         };
-        let placeholders: &[&str] = &[];
-        if let Err(err) = input.validate() {
-            for v in err.violations() {
-                assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
-            }
-        }
+        crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
     /// Documented example: Restoring data to the original instance to a point in time
@@ -546,12 +541,7 @@ mod tests {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             ..input_with(body)
         };
-        let placeholders: &[&str] = &[];
-        if let Err(err) = input.validate() {
-            for v in err.violations() {
-                assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
-            }
-        }
+        crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
     /// Documented example: Restoring data to an existing instance using a backup
@@ -566,12 +556,7 @@ mod tests {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             ..input_with(body)
         };
-        let placeholders: &[&str] = &[];
-        if let Err(err) = input.validate() {
-            for v in err.violations() {
-                assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
-            }
-        }
+        crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
     /// Documented example: Restoring data to an existing instance to a point in time
@@ -586,12 +571,7 @@ mod tests {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             ..input_with(body)
         };
-        let placeholders: &[&str] = &[];
-        if let Err(err) = input.validate() {
-            for v in err.violations() {
-                assert!(v.rule == "required" && placeholders.contains(&v.field.as_str()), "{v}");
-            }
-        }
+        crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
     /// The input a documented request body fills, its fields moved in.
