@@ -244,6 +244,35 @@ pub use hwcloud_runtime::{CallOptions, Credentials, Error, RetryConfig, ServiceE
 
 pub use hwcloud_runtime::time;
 pub use hwcloud_runtime::waiter::{JobProgress, WaitOptions};
+/// What every documented value set has besides its variants and `From<&str>`: conversion from `String`,
+/// `Display`, and (de)serialisation as the wire string. Defined before the modules that use it.
+#[allow(unused_macros, reason = "unused only when no service feature is enabled")]
+macro_rules! wire_string_impls {
+    ($name:ident) => {
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                $name::from(value.as_str())
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok($name::from(value.as_ref()))
+            }
+        }
+    };
+}
+
 #[cfg(feature = "geminidb")]
 #[cfg_attr(docsrs, doc(cfg(feature = "geminidb")))]
 /// GeminiDB

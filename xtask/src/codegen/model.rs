@@ -447,30 +447,7 @@ pub fn enum_tokens(name: &str, field: &Field) -> TokenStream {
             }
         }
 
-        impl From<String> for #ident {
-            fn from(value: String) -> Self {
-                #ident::from(value.as_str())
-            }
-        }
-
-        impl std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(#ident::from(value.as_ref()))
-            }
-        }
+        wire_string_impls!(#ident);
     }
 }
 

@@ -962,32 +962,7 @@ impl From<&str> for ListBackupsBackupType {
         }
     }
 }
-
-impl From<String> for ListBackupsBackupType {
-    fn from(value: String) -> Self {
-        ListBackupsBackupType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ListBackupsBackupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListBackupsBackupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListBackupsBackupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ListBackupsBackupType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ListBackupsBackupType);
 /// The documented values of `datastore_type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1033,32 +1008,7 @@ impl From<&str> for ListBackupsDatastoreType {
         }
     }
 }
-
-impl From<String> for ListBackupsDatastoreType {
-    fn from(value: String) -> Self {
-        ListBackupsDatastoreType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ListBackupsDatastoreType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListBackupsDatastoreType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListBackupsDatastoreType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ListBackupsDatastoreType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ListBackupsDatastoreType);
 /// The documented values of `mode`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1092,32 +1042,7 @@ impl From<&str> for CreateInstanceMode {
         }
     }
 }
-
-impl From<String> for CreateInstanceMode {
-    fn from(value: String) -> Self {
-        CreateInstanceMode::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for CreateInstanceMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateInstanceMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateInstanceMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CreateInstanceMode::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(CreateInstanceMode);
 /// The documented values of `name`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1268,32 +1193,7 @@ impl From<&str> for ListJobsName {
         }
     }
 }
-
-impl From<String> for ListJobsName {
-    fn from(value: String) -> Self {
-        ListJobsName::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ListJobsName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListJobsName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListJobsName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ListJobsName::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ListJobsName);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1335,32 +1235,7 @@ impl From<&str> for BackupStatus {
         }
     }
 }
-
-impl From<String> for BackupStatus {
-    fn from(value: String) -> Self {
-        BackupStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for BackupStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BackupStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(BackupStatus::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(BackupStatus);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1402,32 +1277,7 @@ impl From<&str> for JobDetailStatus {
         }
     }
 }
-
-impl From<String> for JobDetailStatus {
-    fn from(value: String) -> Self {
-        JobDetailStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for JobDetailStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for JobDetailStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JobDetailStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(JobDetailStatus::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(JobDetailStatus);
 /// The documented values of `storage_engine`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1461,32 +1311,7 @@ impl From<&str> for InstanceDatastoreStorageEngine {
         }
     }
 }
-
-impl From<String> for InstanceDatastoreStorageEngine {
-    fn from(value: String) -> Self {
-        InstanceDatastoreStorageEngine::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for InstanceDatastoreStorageEngine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for InstanceDatastoreStorageEngine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for InstanceDatastoreStorageEngine {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(InstanceDatastoreStorageEngine::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(InstanceDatastoreStorageEngine);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1532,32 +1357,7 @@ impl From<&str> for BackupType {
         }
     }
 }
-
-impl From<String> for BackupType {
-    fn from(value: String) -> Self {
-        BackupType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for BackupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BackupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(BackupType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(BackupType);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1595,32 +1395,7 @@ impl From<&str> for ListBackupsType {
         }
     }
 }
-
-impl From<String> for ListBackupsType {
-    fn from(value: String) -> Self {
-        ListBackupsType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ListBackupsType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListBackupsType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListBackupsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ListBackupsType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ListBackupsType);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1654,28 +1429,4 @@ impl From<&str> for InstanceDatastoreType {
         }
     }
 }
-
-impl From<String> for InstanceDatastoreType {
-    fn from(value: String) -> Self {
-        InstanceDatastoreType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for InstanceDatastoreType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for InstanceDatastoreType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for InstanceDatastoreType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(InstanceDatastoreType::from(value.as_ref()))
-    }
-}
+wire_string_impls!(InstanceDatastoreType);

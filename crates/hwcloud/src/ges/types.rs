@@ -329,32 +329,7 @@ impl From<&str> for GraphBackupMethod {
         }
     }
 }
-
-impl From<String> for GraphBackupMethod {
-    fn from(value: String) -> Self {
-        GraphBackupMethod::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for GraphBackupMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GraphBackupMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GraphBackupMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(GraphBackupMethod::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(GraphBackupMethod);
 /// The documented values of `product_type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -392,32 +367,7 @@ impl From<&str> for GraphBackupProductType {
         }
     }
 }
-
-impl From<String> for GraphBackupProductType {
-    fn from(value: String) -> Self {
-        GraphBackupProductType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for GraphBackupProductType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GraphBackupProductType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GraphBackupProductType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(GraphBackupProductType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(GraphBackupProductType);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -459,32 +409,7 @@ impl From<&str> for GraphBackupStatus {
         }
     }
 }
-
-impl From<String> for GraphBackupStatus {
-    fn from(value: String) -> Self {
-        GraphBackupStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for GraphBackupStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GraphBackupStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GraphBackupStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(GraphBackupStatus::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(GraphBackupStatus);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -534,32 +459,7 @@ impl From<&str> for ShowJobOutputStatus {
         }
     }
 }
-
-impl From<String> for ShowJobOutputStatus {
-    fn from(value: String) -> Self {
-        ShowJobOutputStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ShowJobOutputStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ShowJobOutputStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ShowJobOutputStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ShowJobOutputStatus::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ShowJobOutputStatus);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -601,28 +501,4 @@ impl From<&str> for JobDetailPathStatus {
         }
     }
 }
-
-impl From<String> for JobDetailPathStatus {
-    fn from(value: String) -> Self {
-        JobDetailPathStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for JobDetailPathStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for JobDetailPathStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JobDetailPathStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(JobDetailPathStatus::from(value.as_ref()))
-    }
-}
+wire_string_impls!(JobDetailPathStatus);

@@ -1616,32 +1616,7 @@ impl From<&str> for XLanguage {
         }
     }
 }
-
-impl From<String> for XLanguage {
-    fn from(value: String) -> Self {
-        XLanguage::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for XLanguage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for XLanguage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for XLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(XLanguage::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(XLanguage);
 /// The documented values of `availability_zone_mode`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1679,32 +1654,7 @@ impl From<&str> for CreateInstanceAvailabilityZoneMode {
         }
     }
 }
-
-impl From<String> for CreateInstanceAvailabilityZoneMode {
-    fn from(value: String) -> Self {
-        CreateInstanceAvailabilityZoneMode::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for CreateInstanceAvailabilityZoneMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateInstanceAvailabilityZoneMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateInstanceAvailabilityZoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CreateInstanceAvailabilityZoneMode::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(CreateInstanceAvailabilityZoneMode);
 /// The documented values of `backup_level`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1746,32 +1696,7 @@ impl From<&str> for FullBackupLevel {
         }
     }
 }
-
-impl From<String> for FullBackupLevel {
-    fn from(value: String) -> Self {
-        FullBackupLevel::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for FullBackupLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for FullBackupLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FullBackupLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FullBackupLevel::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(FullBackupLevel);
 /// The documented values of `backup_type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1809,32 +1734,7 @@ impl From<&str> for ListBackupsBackupType {
         }
     }
 }
-
-impl From<String> for ListBackupsBackupType {
-    fn from(value: String) -> Self {
-        ListBackupsBackupType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ListBackupsBackupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListBackupsBackupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListBackupsBackupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ListBackupsBackupType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ListBackupsBackupType);
 /// The documented values of `charge_mode`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1872,32 +1772,7 @@ impl From<&str> for ChargeMode {
         }
     }
 }
-
-impl From<String> for ChargeMode {
-    fn from(value: String) -> Self {
-        ChargeMode::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ChargeMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ChargeMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ChargeMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ChargeMode::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ChargeMode);
 /// The documented values of `encryption_type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1935,32 +1810,7 @@ impl From<&str> for MysqlTdeInfoEncryptionType {
         }
     }
 }
-
-impl From<String> for MysqlTdeInfoEncryptionType {
-    fn from(value: String) -> Self {
-        MysqlTdeInfoEncryptionType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for MysqlTdeInfoEncryptionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MysqlTdeInfoEncryptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MysqlTdeInfoEncryptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MysqlTdeInfoEncryptionType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(MysqlTdeInfoEncryptionType);
 /// The documented values of `last_table_info`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -1998,32 +1848,7 @@ impl From<&str> for ListRestorableTablesLastTableInfo {
         }
     }
 }
-
-impl From<String> for ListRestorableTablesLastTableInfo {
-    fn from(value: String) -> Self {
-        ListRestorableTablesLastTableInfo::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for ListRestorableTablesLastTableInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListRestorableTablesLastTableInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListRestorableTablesLastTableInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ListRestorableTablesLastTableInfo::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(ListRestorableTablesLastTableInfo);
 /// The documented values of `mode`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2057,32 +1882,7 @@ impl From<&str> for CreateInstanceMode {
         }
     }
 }
-
-impl From<String> for CreateInstanceMode {
-    fn from(value: String) -> Self {
-        CreateInstanceMode::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for CreateInstanceMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateInstanceMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateInstanceMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CreateInstanceMode::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(CreateInstanceMode);
 /// The documented values of `period_type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2120,32 +1920,7 @@ impl From<&str> for PeriodType {
         }
     }
 }
-
-impl From<String> for PeriodType {
-    fn from(value: String) -> Self {
-        PeriodType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for PeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PeriodType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PeriodType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(PeriodType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(PeriodType);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2187,32 +1962,7 @@ impl From<&str> for UpdateBackupPolicyOutputStatus {
         }
     }
 }
-
-impl From<String> for UpdateBackupPolicyOutputStatus {
-    fn from(value: String) -> Self {
-        UpdateBackupPolicyOutputStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for UpdateBackupPolicyOutputStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for UpdateBackupPolicyOutputStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateBackupPolicyOutputStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(UpdateBackupPolicyOutputStatus::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(UpdateBackupPolicyOutputStatus);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2258,32 +2008,7 @@ impl From<&str> for BackupStatus {
         }
     }
 }
-
-impl From<String> for BackupStatus {
-    fn from(value: String) -> Self {
-        BackupStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for BackupStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BackupStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(BackupStatus::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(BackupStatus);
 /// The documented values of `status`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2338,32 +2063,7 @@ impl From<&str> for JobStatus {
         }
     }
 }
-
-impl From<String> for JobStatus {
-    fn from(value: String) -> Self {
-        JobStatus::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for JobStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for JobStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(JobStatus::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(JobStatus);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2401,32 +2101,7 @@ impl From<&str> for MysqlVolumeType {
         }
     }
 }
-
-impl From<String> for MysqlVolumeType {
-    fn from(value: String) -> Self {
-        MysqlVolumeType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for MysqlVolumeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MysqlVolumeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MysqlVolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MysqlVolumeType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(MysqlVolumeType);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2464,32 +2139,7 @@ impl From<&str> for FullBackupType {
         }
     }
 }
-
-impl From<String> for FullBackupType {
-    fn from(value: String) -> Self {
-        FullBackupType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for FullBackupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for FullBackupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FullBackupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(FullBackupType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(FullBackupType);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2527,32 +2177,7 @@ impl From<&str> for MysqlRestorePointType {
         }
     }
 }
-
-impl From<String> for MysqlRestorePointType {
-    fn from(value: String) -> Self {
-        MysqlRestorePointType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for MysqlRestorePointType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MysqlRestorePointType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MysqlRestorePointType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MysqlRestorePointType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(MysqlRestorePointType);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2586,32 +2211,7 @@ impl From<&str> for MysqlDatastoreInReqType {
         }
     }
 }
-
-impl From<String> for MysqlDatastoreInReqType {
-    fn from(value: String) -> Self {
-        MysqlDatastoreInReqType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for MysqlDatastoreInReqType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MysqlDatastoreInReqType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MysqlDatastoreInReqType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(MysqlDatastoreInReqType::from(value.as_ref()))
-    }
-}
-
+wire_string_impls!(MysqlDatastoreInReqType);
 /// The documented values of `type`.
 ///
 /// A value the documentation does not list arrives as `Unknown` and is sent back unchanged; match with a
@@ -2645,28 +2245,4 @@ impl From<&str> for BackupType {
         }
     }
 }
-
-impl From<String> for BackupType {
-    fn from(value: String) -> Self {
-        BackupType::from(value.as_str())
-    }
-}
-
-impl std::fmt::Display for BackupType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BackupType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(BackupType::from(value.as_ref()))
-    }
-}
+wire_string_impls!(BackupType);
