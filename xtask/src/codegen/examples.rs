@@ -97,24 +97,15 @@ pub fn example_tests(op: &Op<'_>) -> TokenStream {
                 value.map(|v| quote! { #id: Some(#v) })
             })
             .collect();
-        let has_body = ex.body.is_some() && o.request_body.is_some();
-        let (body, rest) = match (&ex.body, &o.request_body) {
-            (Some(text), Some(_)) => {
-                uses_body = true;
-                let text = text.as_str();
-                let body = quote! {
-                    let body: #body_ident = serde_json::from_str(#text).expect("the documented body decodes");
-                    body.validate().expect("the documented body passes validation");
-                };
-                (body, quote! { ..input_with(body) })
+        let body = ex.body.as_deref().filter(|_| o.request_body.is_some());
+        uses_body |= body.is_some();
+        let input = match (body, sets.is_empty()) {
+            (Some(text), true) => quote! { input_with_body(#text) },
+            (Some(text), false) => quote! { #input_ident { #(#sets,)* ..input_with_body(#text) } },
+            (None, _) if sets.len() < op.fields.len() => {
+                quote! { #input_ident { #(#sets,)* ..#input_ident::default() } }
             }
-            _ if sets.len() < op.fields.len() => (quote! {}, quote! { ..#input_ident::default() }),
-            _ => (quote! {}, quote! {}),
-        };
-        let input = if sets.is_empty() && has_body {
-            quote! { input_with(body) }
-        } else {
-            quote! { #input_ident { #(#sets,)* #rest } }
+            (None, _) => quote! { #input_ident { #(#sets,)* } },
         };
         let placeholders = &values.placeholders;
         let name = format_ident!("example_request_{}_passes_validation", i);
@@ -123,7 +114,6 @@ pub fn example_tests(op: &Op<'_>) -> TokenStream {
             #doc
             #[test]
             fn #name() {
-                #body
                 let input = #input;
                 crate::example_checks::assert_valid_but_placeholders(&input, &[#(#placeholders),*]);
             }
@@ -141,8 +131,11 @@ pub fn example_tests(op: &Op<'_>) -> TokenStream {
         });
         let rest = (body_fields.len() < op.fields.len()).then(|| quote! { ..#input_ident::default() });
         tests.push(quote! {
-            /// The input a documented request body fills, its fields moved in.
-            fn input_with(body: #body_ident) -> #input_ident {
+            /// The input a documented request body fills, its fields moved in, after the body decoded and
+            /// passed validation.
+            fn input_with_body(text: &str) -> #input_ident {
+                let body: #body_ident = serde_json::from_str(text).expect("the documented body decodes");
+                body.validate().expect("the documented body passes validation");
                 #input_ident { #(#sets,)* #rest }
             }
         });

@@ -328,20 +328,19 @@ mod tests {
     /// Documented example: Creating a manual backup
     #[test]
     fn example_request_0_passes_validation() {
-        let body: CreateBackupRequestBody =
-            serde_json::from_str("{\n  \"name\" : \"backup-4f57\",\n  \"description\" : \"manual backup\"\n}\n")
-                .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = CreateBackupInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             instance_id: Some("a4d8ea2584e047439a667703c0684119in06".to_owned()),
-            ..input_with(body)
+            ..input_with_body("{\n  \"name\" : \"backup-4f57\",\n  \"description\" : \"manual backup\"\n}\n")
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: CreateBackupRequestBody) -> CreateBackupInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> CreateBackupInput {
+        let body: CreateBackupRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         CreateBackupInput { name: Some(body.name), description: Some(body.description), ..CreateBackupInput::default() }
     }
 }

@@ -904,13 +904,12 @@ mod tests {
     /// Corrected in the spec: The password is printed empty (""), which breaks its 8-32 character rule; an example password is written instead.
     #[test]
     fn example_request_0_passes_validation() {
-        let body: CreateInstanceRequestBody = serde_json::from_str(
+        let input = CreateInstanceInput {
+            project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
+            ..input_with_body(
                 "{ \"name\" : \"test-cassandra-01\", \"datastore\" : { \"type\" : \"cassandra\", \"version\" : \"3.11\", \"storage_engine\" : \"rocksDB\" }, \"region\" : \"aaa\", \"availability_zone\" : \"bbb\", \"vpc_id\" : \"674e9b42-cd8d-4d25-a2e6-5abcc565b961\", \"subnet_id\" : \"f1df08c5-71d1-406a-aff0-de435a51007\", \"security_group_id\" : \"7aa51dbf-5b63-40db-9724-dad3c4828b58\", \"password\" : \"Test@123456\", \"mode\" : \"Cluster\", \"flavor\" : [ { \"num\" : 3, \"storage\" : \"ULTRAHIGH\", \"size\" : 500, \"spec_code\" : \"geminidb.cassandra.4xlarge.4\" } ], \"backup_strategy\" : { \"start_time\" : \"08:15-09:15\", \"keep_days\" : 8 }, \"ssl_option\" : 1 }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateInstanceInput { project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
@@ -918,13 +917,12 @@ mod tests {
     /// Corrected in the spec: The password is printed empty (""); an example password is written instead.
     #[test]
     fn example_request_1_passes_validation() {
-        let body: CreateInstanceRequestBody = serde_json::from_str(
+        let input = CreateInstanceInput {
+            project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
+            ..input_with_body(
                 "{ \"name\" : \"test-cassandra-01\", \"datastore\" : { \"type\" : \"cassandra\", \"version\" : \"3.11\", \"storage_engine\" : \"rocksDB\" }, \"region\" : \"aaa\", \"availability_zone\" : \"bbb\", \"vpc_id\" : \"674e9b42-cd8d-4d25-a2e6-5abcc565b961\", \"subnet_id\" : \"f1df08c5-71d1-406a-aff0-de435a51007\", \"security_group_id\" : \"7aa51dbf-5b63-40db-9724-dad3c4828b58\", \"password\" : \"Test@123456\", \"mode\" : \"Cluster\", \"flavor\" : [ { \"num\" : 3, \"storage\" : \"ULTRAHIGH\", \"size\" : 500, \"spec_code\" : \"geminidb.cassandra.4xlarge.4\" } ], \"backup_strategy\" : { \"start_time\" : \"08:15-09:15\", \"keep_days\" : 8 }, \"ssl_option\" : 1, \"restore_info\" : { \"backup_id\" : \"2f4ddb93b9014b0893d81d2e472f30fe\" } }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateInstanceInput { project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
@@ -932,18 +930,20 @@ mod tests {
     /// Corrected in the spec: The password is printed empty (""); an example password is written instead.
     #[test]
     fn example_request_2_passes_validation() {
-        let body: CreateInstanceRequestBody = serde_json::from_str(
+        let input = CreateInstanceInput {
+            project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
+            ..input_with_body(
                 "{ \"name\" : \"test-cassandra-01\", \"datastore\" : { \"type\" : \"cassandra\", \"version\" : \"3.11\", \"storage_engine\" : \"rocksDB\" }, \"region\" : \"aaa\", \"availability_zone\" : \"bbb\", \"vpc_id\" : \"674e9b42-cd8d-4d25-a2e6-5abcc565b961\", \"subnet_id\" : \"f1df08c5-71d1-406a-aff0-de435a51007\", \"security_group_id\" : \"7aa51dbf-5b63-40db-9724-dad3c4828b58\", \"password\" : \"Test@123456\", \"mode\" : \"Cluster\", \"flavor\" : [ { \"num\" : 3, \"storage\" : \"ULTRAHIGH\", \"size\" : 500, \"spec_code\" : \"geminidb.cassandra.4xlarge.4\" } ], \"backup_strategy\" : { \"start_time\" : \"08:15-09:15\", \"keep_days\" : 8 }, \"ssl_option\" : 1, \"restore_info\" : { \"restore_time\" : 1607731200000, \"source_instance_id\" : \"054e292c9880d4992f02c0196d3ein12\" } }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateInstanceInput { project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: CreateInstanceRequestBody) -> CreateInstanceInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> CreateInstanceInput {
+        let body: CreateInstanceRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         CreateInstanceInput {
             name: Some(body.name),
             datastore: Some(body.datastore),

@@ -251,15 +251,12 @@ mod tests {
     /// Documented example: Enabling or modifying the automated backup policy (Set period to 1, 2, 3, 4, 5, and 6, start_time to 01:00-02:00, and keep_days to 7.)
     #[test]
     fn example_request_0_passes_validation() {
-        let body: SetBackupPolicyRequestBody = serde_json::from_str(
-                "{ \"backup_policy\" : { \"keep_days\" : 7, \"start_time\" : \"01:00-02:00\", \"period\" : \"1,2,3,4,5,6\" } }\n",
-            )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = SetBackupPolicyInput {
             project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
             instance_id: Some("9136fd2a9fcd405ea4674276ce36dae8in02".to_owned()),
-            ..input_with(body)
+            ..input_with_body(
+                "{ \"backup_policy\" : { \"keep_days\" : 7, \"start_time\" : \"01:00-02:00\", \"period\" : \"1,2,3,4,5,6\" } }\n",
+            )
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
@@ -267,19 +264,19 @@ mod tests {
     /// Documented example: Disabling automated backup
     #[test]
     fn example_request_1_passes_validation() {
-        let body: SetBackupPolicyRequestBody = serde_json::from_str("{ \"backup_policy\" : { \"keep_days\" : 0 } }\n")
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = SetBackupPolicyInput {
             project_id: Some("375d8d8fad1f43039e23d3b6c0f60a19".to_owned()),
             instance_id: Some("9136fd2a9fcd405ea4674276ce36dae8in02".to_owned()),
-            ..input_with(body)
+            ..input_with_body("{ \"backup_policy\" : { \"keep_days\" : 0 } }\n")
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: SetBackupPolicyRequestBody) -> SetBackupPolicyInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> SetBackupPolicyInput {
+        let body: SetBackupPolicyRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         SetBackupPolicyInput { backup_policy: Some(body.backup_policy), ..SetBackupPolicyInput::default() }
     }
 }

@@ -335,16 +335,15 @@ mod tests {
     /// Documented example: Export a backup.
     #[test]
     fn example_request_0_passes_validation() {
-        let body: ExportBackupRequestBody =
-            serde_json::from_str("{\n  \"backup_id\": \"{backup_id}\",\n  \"export_path\" : \"{obs_path}\"\n}\n")
-                .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input = input_with(body);
+        let input = input_with_body("{\n  \"backup_id\": \"{backup_id}\",\n  \"export_path\" : \"{obs_path}\"\n}\n");
         crate::example_checks::assert_valid_but_placeholders(&input, &["project_id", "graph_id"]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: ExportBackupRequestBody) -> ExportBackupInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> ExportBackupInput {
+        let body: ExportBackupRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         ExportBackupInput {
             backup_id: Some(body.backup_id),
             export_path: Some(body.export_path),

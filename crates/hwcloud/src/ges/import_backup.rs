@@ -304,15 +304,15 @@ mod tests {
     /// Documented example: Import a backup.
     #[test]
     fn example_request_0_passes_validation() {
-        let body: ImportBackupRequestBody =
-            serde_json::from_str("{\n  \"import_path\" : \"{obs_path}\"\n}\n").expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input = input_with(body);
+        let input = input_with_body("{\n  \"import_path\" : \"{obs_path}\"\n}\n");
         crate::example_checks::assert_valid_but_placeholders(&input, &["project_id", "graph_id"]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: ImportBackupRequestBody) -> ImportBackupInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> ImportBackupInput {
+        let body: ImportBackupRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         ImportBackupInput { import_path: Some(body.import_path), ..ImportBackupInput::default() }
     }
 }

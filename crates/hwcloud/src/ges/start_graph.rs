@@ -304,16 +304,15 @@ mod tests {
     /// Documented example: Start a graph whose associated backup ID is 08a898ae-3ff8-40e8-a7ed-03afe05aedbb.
     #[test]
     fn example_request_0_passes_validation() {
-        let body: StartGraphRequestBody =
-            serde_json::from_str("{ \"graph_backup_id\" : \"08a898ae-3ff8-40e8-a7ed-03afe05aedbb\" }\n")
-                .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input = input_with(body);
+        let input = input_with_body("{ \"graph_backup_id\" : \"08a898ae-3ff8-40e8-a7ed-03afe05aedbb\" }\n");
         crate::example_checks::assert_valid_but_placeholders(&input, &["project_id", "graph_id"]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: StartGraphRequestBody) -> StartGraphInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> StartGraphInput {
+        let body: StartGraphRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         StartGraphInput { graph_backup_id: body.graph_backup_id, ..StartGraphInput::default() }
     }
 }

@@ -382,18 +382,20 @@ mod tests {
     /// Documented example: Creating a manual backup
     #[test]
     fn example_request_0_passes_validation() {
-        let body: CreateBackupRequestBody = serde_json::from_str(
+        let input = CreateBackupInput {
+            project_id: Some("619d3e78f61b4be68bc5aa0b59edcf7b".to_owned()),
+            ..input_with_body(
                 "{ \"instance_id\" : \"07033b125fd94a8a96896f8bcfee6ddain07\", \"name\" : \"backup-1\", \"description\": \"Manual backup\" }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateBackupInput { project_id: Some("619d3e78f61b4be68bc5aa0b59edcf7b".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: CreateBackupRequestBody) -> CreateBackupInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> CreateBackupInput {
+        let body: CreateBackupRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         CreateBackupInput {
             instance_id: Some(body.instance_id),
             name: Some(body.name),

@@ -1222,13 +1222,12 @@ mod tests {
     /// Corrected in the spec: The password is printed masked as "\*\*\*", which breaks its 8-32 character rule; an example password is written instead.
     #[test]
     fn example_request_0_passes_validation() {
-        let body: CreateInstanceRequestBody = serde_json::from_str(
+        let input = CreateInstanceInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            ..input_with_body(
                 "{ \"availability_zone_mode\": \"single\", \"backup_strategy\": { \"start_time\": \"08:00-09:00\" }, \"charge_info\": { \"charge_mode\": \"postPaid\" }, \"configuration_id\": \"43570e0de32e40c5a15f831aa5ce4176pr07\", \"datastore\": { \"kernel_version\": \"2.0.28.18\", \"type\": \"gaussdb-mysql\", \"version\": \"8.0.22\" }, \"enterprise_project_id\": 0, \"flavor_ref\": \"gaussdb.mysql.xlarge.arm.4\", \"mode\": \"Cluster\", \"name\": \"gaussdb-mysql-instance1\", \"password\": \"Test@123456\", \"region\": \"br-iaas-odin1\", \"security_group_id\": \"fc577a1a-f202-424a-977f-24faec3fdd55\", \"slave_count\": 1, \"subnet_id\": \"c1cfa53c-65d3-431e-8552-326bf310c7ad\", \"vpc_id\": \"3cedfc54-b105-4652-a4e0-847b11576b58\" }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
@@ -1236,13 +1235,12 @@ mod tests {
     /// Corrected in the spec: The password is printed masked as "\*\*\*"; an example password is written instead.
     #[test]
     fn example_request_1_passes_validation() {
-        let body: CreateInstanceRequestBody = serde_json::from_str(
+        let input = CreateInstanceInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            ..input_with_body(
                 "{ \"availability_zone_mode\": \"single\", \"backup_strategy\": { \"start_time\": \"08:00-09:00\" }, \"charge_info\": { \"charge_mode\": \"postPaid\" }, \"configuration_id\": \"43570e0de32e40c5a15f831aa5ce4176pr07\", \"datastore\": { \"kernel_version\": \"2.0.28.18\", \"type\": \"gaussdb-mysql\", \"version\": \"8.0.22\" }, \"enterprise_project_id\": 0, \"flavor_ref\": \"gaussdb.mysql.xlarge.arm.4\", \"mode\": \"Cluster\", \"name\": \"gaussdb-mysql-instance2\", \"password\": \"Test@123456\", \"region\": \"br-iaas-odin1\", \"restore_point\": { \"backup_id\": \"7ffbf305376b4cbea0ae491257b6aaf9br07\", \"source_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"backup\" }, \"security_group_id\": \"fc577a1a-f202-424a-977f-24faec3fdd55\", \"slave_count\": 1, \"subnet_id\": \"c1cfa53c-65d3-431e-8552-326bf310c7ad\", \"vpc_id\": \"3cedfc54-b105-4652-a4e0-847b11576b58\" }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
@@ -1250,13 +1248,12 @@ mod tests {
     /// Corrected in the spec: The password is printed masked as "\*\*\*"; an example password is written instead.
     #[test]
     fn example_request_2_passes_validation() {
-        let body: CreateInstanceRequestBody = serde_json::from_str(
+        let input = CreateInstanceInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            ..input_with_body(
                 "{ \"availability_zone_mode\": \"single\", \"backup_strategy\": { \"start_time\": \"08:00-09:00\" }, \"charge_info\": { \"charge_mode\": \"postPaid\" }, \"configuration_id\": \"43570e0de32e40c5a15f831aa5ce4176pr07\", \"datastore\": { \"kernel_version\": \"2.0.28.18\", \"type\": \"gaussdb-mysql\", \"version\": \"8.0.22\" }, \"enterprise_project_id\": 0, \"flavor_ref\": \"gaussdb.mysql.xlarge.arm.4\", \"mode\": \"Cluster\", \"name\": \"gaussdb-mysql-instance3\", \"password\": \"Test@123456\", \"region\": \"br-iaas-odin1\", \"restore_point\": { \"restore_time\": 1673852043000, \"source_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"timestamp\" }, \"security_group_id\": \"fc577a1a-f202-424a-977f-24faec3fdd55\", \"slave_count\": 1, \"subnet_id\": \"c1cfa53c-65d3-431e-8552-326bf310c7ad\", \"vpc_id\": \"3cedfc54-b105-4652-a4e0-847b11576b58\" }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
@@ -1264,18 +1261,20 @@ mod tests {
     /// Corrected in the spec: The password is printed masked as "\*\*\*"; an example password is written instead.
     #[test]
     fn example_request_3_passes_validation() {
-        let body: CreateInstanceRequestBody = serde_json::from_str(
+        let input = CreateInstanceInput {
+            project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
+            ..input_with_body(
                 "{ \"availability_zone_mode\": \"single\", \"backup_strategy\": { \"start_time\": \"08:00-09:00\" }, \"charge_info\": { \"charge_mode\": \"prePaid\", \"is_auto_pay\": true, \"is_auto_renew\": false, \"period_num\": 1, \"period_type\": \"month\" }, \"configuration_id\": \"43570e0de32e40c5a15f831aa5ce4176pr07\", \"datastore\": { \"kernel_version\": \"2.0.28.18\", \"type\": \"gaussdb-mysql\", \"version\": \"8.0.22\" }, \"enterprise_project_id\": 0, \"flavor_ref\": \"gaussdb.mysql.xlarge.arm.4\", \"mode\": \"Cluster\", \"name\": \"gaussdb-mysql-instance4\", \"password\": \"Test@123456\", \"region\": \"br-iaas-odin1\", \"restore_point\": { \"restore_time\": 1673852043000, \"source_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"timestamp\" }, \"security_group_id\": \"fc577a1a-f202-424a-977f-24faec3fdd55\", \"slave_count\": 1, \"subnet_id\": \"c1cfa53c-65d3-431e-8552-326bf310c7ad\", \"volume\": { \"size\": 10 }, \"vpc_id\": \"3cedfc54-b105-4652-a4e0-847b11576b58\" }\n",
             )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
-        let input =
-            CreateInstanceInput { project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()), ..input_with(body) };
+        };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: CreateInstanceRequestBody) -> CreateInstanceInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> CreateInstanceInput {
+        let body: CreateInstanceRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         CreateInstanceInput {
             region: Some(body.region),
             name: Some(body.name),

@@ -517,14 +517,11 @@ mod tests {
     /// Documented example: Restoring data to the original instance using a backup
     #[test]
     fn example_request_0_passes_validation() {
-        let body: RestoreInstanceRequestBody = serde_json::from_str(
-                "{ \"backup_id\": \"7ffbf305376b4cbea0ae491257b6aaf9br07\", \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"backup\" }\n",
-            )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            ..input_with(body)
+            ..input_with_body(
+                "{ \"backup_id\": \"7ffbf305376b4cbea0ae491257b6aaf9br07\", \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"backup\" }\n",
+            )
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
@@ -532,14 +529,11 @@ mod tests {
     /// Documented example: Restoring data to the original instance to a point in time
     #[test]
     fn example_request_1_passes_validation() {
-        let body: RestoreInstanceRequestBody = serde_json::from_str(
-                "{ \"restore_time\": 1673852043000, \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"timestamp\" }\n",
-            )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            ..input_with(body)
+            ..input_with_body(
+                "{ \"restore_time\": 1673852043000, \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"timestamp\" }\n",
+            )
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
@@ -547,14 +541,11 @@ mod tests {
     /// Documented example: Restoring data to an existing instance using a backup
     #[test]
     fn example_request_2_passes_validation() {
-        let body: RestoreInstanceRequestBody = serde_json::from_str(
-                "{ \"backup_id\": \"be4ddfd7e2b94640b5e2cb44efb30b22br07\", \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"backup\" }\n",
-            )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            ..input_with(body)
+            ..input_with_body(
+                "{ \"backup_id\": \"be4ddfd7e2b94640b5e2cb44efb30b22br07\", \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"backup\" }\n",
+            )
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
@@ -562,20 +553,20 @@ mod tests {
     /// Documented example: Restoring data to an existing instance to a point in time
     #[test]
     fn example_request_3_passes_validation() {
-        let body: RestoreInstanceRequestBody = serde_json::from_str(
-                "{ \"restore_time\": 1673852043000, \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"timestamp\" }\n",
-            )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = RestoreInstanceInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
-            ..input_with(body)
+            ..input_with_body(
+                "{ \"restore_time\": 1673852043000, \"source_instance_id\": \"690e08a7c3854c218df0e59de3b0c6cein07\", \"target_instance_id\": \"7033e7c3cf93438797d44ad7ae0a7d95in07\", \"type\": \"timestamp\" }\n",
+            )
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: RestoreInstanceRequestBody) -> RestoreInstanceInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> RestoreInstanceInput {
+        let body: RestoreInstanceRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         RestoreInstanceInput {
             target_instance_id: Some(body.target_instance_id),
             source_instance_id: Some(body.source_instance_id),

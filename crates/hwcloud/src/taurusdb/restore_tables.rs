@@ -419,21 +419,21 @@ mod tests {
     /// Documented example: Table-level point-in-time restoration
     #[test]
     fn example_request_0_passes_validation() {
-        let body: RestoreTablesRequestBody = serde_json::from_str(
-                "{ \"last_table_info\": true, \"restore_tables\": [ { \"database\": \"test_db_1\", \"tables\": [ { \"new_name\": \"t3_1690899914000\", \"old_name\": \"t3\" } ] } ], \"restore_time\": 1690890940000 }\n",
-            )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = RestoreTablesInput {
             project_id: Some("97b026aa9cc4417888c14c84a1ad9860".to_owned()),
             instance_id: Some("61a4ea66210545909d74a05c27a7179ein07".to_owned()),
-            ..input_with(body)
+            ..input_with_body(
+                "{ \"last_table_info\": true, \"restore_tables\": [ { \"database\": \"test_db_1\", \"tables\": [ { \"new_name\": \"t3_1690899914000\", \"old_name\": \"t3\" } ] } ], \"restore_time\": 1690890940000 }\n",
+            )
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: RestoreTablesRequestBody) -> RestoreTablesInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> RestoreTablesInput {
+        let body: RestoreTablesRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         RestoreTablesInput {
             restore_time: Some(body.restore_time),
             last_table_info: body.last_table_info,

@@ -307,21 +307,21 @@ mod tests {
     /// Documented example: Modifying a backup policy
     #[test]
     fn example_request_0_passes_validation() {
-        let body: UpdateBackupPolicyRequestBody = serde_json::from_str(
-                "{ \"backup_policy\" : { \"keep_days\" : 7, \"start_time\" : \"19:00-20:00\", \"period\" : \"1,2,3,4,5\" } }\n",
-            )
-            .expect("the documented body decodes");
-        body.validate().expect("the documented body passes validation");
         let input = UpdateBackupPolicyInput {
             project_id: Some("054e292c9880d4992f02c0196d3ea468".to_owned()),
             instance_id: Some("ba62a0b83a1b42bfab275829d86ac0fdin07".to_owned()),
-            ..input_with(body)
+            ..input_with_body(
+                "{ \"backup_policy\" : { \"keep_days\" : 7, \"start_time\" : \"19:00-20:00\", \"period\" : \"1,2,3,4,5\" } }\n",
+            )
         };
         crate::example_checks::assert_valid_but_placeholders(&input, &[]);
     }
 
-    /// The input a documented request body fills, its fields moved in.
-    fn input_with(body: UpdateBackupPolicyRequestBody) -> UpdateBackupPolicyInput {
+    /// The input a documented request body fills, its fields moved in, after the body decoded and
+    /// passed validation.
+    fn input_with_body(text: &str) -> UpdateBackupPolicyInput {
+        let body: UpdateBackupPolicyRequestBody = serde_json::from_str(text).expect("the documented body decodes");
+        body.validate().expect("the documented body passes validation");
         UpdateBackupPolicyInput { backup_policy: Some(body.backup_policy), ..UpdateBackupPolicyInput::default() }
     }
 }
